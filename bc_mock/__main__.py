@@ -1,0 +1,3 @@
+from bc_mock.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""Resource paths: ``companies(id)/customerPaymentJournals(id)/customerPayments`` -> Target.
+
+The path after the API root is a chain of OData segments, ``name`` or
+``name(key)``. The first is always ``companies``; each later one is a set under
+a company (from the registry) or a navigation property of the record before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bc_mock import errors
+from bc_mock.entities import REGISTRY, EntitySet
+from bc_mock.entities.kinds import parse_guid
+from bc_mock.store import Company, Namespace, Row
+
+_SEGMENT = re.compile(r"^([A-Za-z_$][A-Za-z0-9_]*)(?:\((.*)\))?$")
+
+
+@dataclass
+class Target:
+    """What a URL addresses."""
+
+    entity: EntitySet
+    company: Company | None
+    context: str  # the path of the collection, as @odata.context names it
+    row: Row | None = None  # the record, when the URL addresses one
+    single: bool = False  # the URL addresses one record (by key or a single-valued navigation)
+    parent: dict | None = None  # the record whose navigation the collection is
+    link: tuple[str, str] | None = None  # (field, value) every record of the collection has
+    key: str | None = None
+
+    def belongs(self, version: str, data: dict) -> bool:
+        if not self.entity.visible(version, data):
+            return False
+        return self.link is None or data.get(self.link[0]) == self.link[1]
+
+    @property
+    def entity_path(self) -> str:
+        """The canonical path of the addressed record (for the next segment's context)."""
+        return f"{self.context}({self.key})" if self.key else self.context
+
+
+def split_segments(rest: str, url: str) -> list[tuple[str, str | None]]:
+    segments = []
+    for text in rest.strip("/").split("/"):
+        match = _SEGMENT.match(text)
+        if not match:
+            raise errors.not_found_url(url)
+        segments.append((match.group(1), match.group(2)))
+    return segments
+
+
+def _key(text: str) -> str:
+    guid = parse_guid(text.strip())
+    if guid is None:
+        raise errors.query_syntax(f"'{text}' is not a valid key: a GUID is expected.")
+    return guid
+
+
+def _not_found(entity: EntitySet, key: str) -> errors.BcError:
+    return errors.record_not_found(entity.table, f"SystemId='{key}'")
+
+
+def resolve(namespace: Namespace, version: str, segments: list[tuple[str, str | None]], url: str) -> Target:
+    name, key = segments[0]
+    if name != "companies":
+        raise errors.not_found_url(url)
+    companies = REGISTRY["companies"]
+    if key is None:
+        if len(segments) > 1:
+            raise errors.not_found_url(url)
+        return Target(companies, None, "companies")
+    company_id = _key(key)
+    company = namespace.companies.get(company_id)
+    if company is None:
+        raise errors.company_not_found()
+    target = Target(companies, company, "companies", row=company.row, single=True, key=company_id)
+    for name, key in segments[1:]:
+        target = _step(target, version, name, key, url)
+    return target
+
+
+def _step(current: Target, version: str, name: str, key: str | None, url: str) -> Target:
+    if not current.single or current.row is None:
+        # only a single record has navigation properties
+        raise errors.not_found_url(url)
+    company = current.company
+    if current.entity.name == "companies":
+        entity = REGISTRY.get(name)
+        if entity is None or not entity.company_scoped or version not in entity.top_level_versions:
+            raise errors.not_found_url(url)
+        target = Target(entity, company, f"{current.entity_path}/{name}")
+    else:
+        nav = current.entity.navigation(version, name)
+        if nav is None:
+            raise errors.not_found_url(url)
+        entity = REGISTRY[nav.target]
+        context = f"{current.entity_path}/{name}"
+        if not nav.many:
+            if key is not None:
+                raise errors.not_found_url(url)
+            ref = current.row.data[nav.source_field]
+            row = company.tables.get(entity.name, {}).get(ref)
+            if row is not None and not entity.visible(version, row.data):
+                row = None
+            return Target(entity, company, context, row=row, single=True)
+        parent = current.row.data
+        target = Target(entity, company, context, parent=parent, link=(nav.target_field, parent["id"]))
+    if key is None:
+        return target
+    record_id = _key(key)
+    row = company.tables.get(entity.name, {}).get(record_id)
+    if row is None or not target.belongs(version, row.data):
+        raise _not_found(entity, record_id)
+    target.row, target.single, target.key = row, True, record_id
+    return target

@@ -1,0 +1,157 @@
+"""The BC API blueprint: every URL root, one dispatcher built on the registry."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from bc_mock import errors, jsonio
+from bc_mock.api.resolve import Target, resolve, split_segments
+from bc_mock.entities import VERSIONS, writes
+from bc_mock.entities.rules import CompanyView
+from bc_mock.odata import shape
+from bc_mock.odata.etag import check_if_match, etag
+from bc_mock.odata.query import parse_list_query
+
+bp = Blueprint("bc_api", __name__)
+
+JSON_TYPE = "application/json; odata.metadata=minimal"
+METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "MERGE"]
+
+# The roots BC serves the API under: on-prem style, and BC Online's with and without tenant.
+ROOTS = {
+    "root": ("/api/<version>", {"tenant": "default", "environment": "production"}),
+    "env_root": ("/v2.0/<environment>/api/<version>", {"tenant": "default"}),
+    "tenant_root": ("/v2.0/<tenant>/<environment>/api/<version>", {}),
+}
+
+
+def _serve(version: str, rest: str = "", tenant: str = "default", environment: str = "production"):
+    state = current_app.extensions["bc_mock"]
+    if version not in VERSIONS:
+        raise errors.not_found_url(request.url)
+    if state.settings.require_auth and not _authorized():
+        raise errors.unauthorized()
+    api = ApiCall(state, version, tenant, environment, rest)
+    return api.handle()
+
+
+for _name, (_rule, _defaults) in ROOTS.items():
+    bp.add_url_rule(_rule, f"{_name}_service", _serve, methods=METHODS, defaults=_defaults)
+    bp.add_url_rule(f"{_rule}/<path:rest>", _name, _serve, methods=METHODS, defaults=_defaults)
+
+
+def _authorized() -> bool:
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() in ("bearer", "basic") and bool(credentials.strip())
+
+
+def respond(payload: dict | None, status: int = 200, headers: dict | None = None) -> Response:
+    response = Response(jsonio.dumps(payload) if payload is not None else b"", status=status)
+    if payload is not None:
+        response.content_type = JSON_TYPE
+    response.headers["OData-Version"] = "4.0"
+    response.headers.update(headers or {})
+    return response
+
+
+class ApiCall:
+    """One request to the BC API: where it points and what it asks."""
+
+    def __init__(self, state, version: str, tenant: str, environment: str, rest: str):
+        self.state = state
+        self.store = state.store
+        self.version = version
+        self.namespace = state.store.namespace(tenant, environment)
+        self.rest = rest
+        path = request.path
+        root_end = path.find(f"/api/{version}") + len(f"/api/{version}")
+        self.api_root = request.host_url.rstrip("/") + path[:root_end]
+
+    def handle(self) -> Response:
+        if not self.rest.strip("/"):
+            return self.service_document()
+        segments = split_segments(self.rest, request.url)
+        method = request.method
+        if method == "GET":
+            return self.get(resolve(self.namespace, self.version, segments, request.url))
+        if method in ("POST", "PATCH", "DELETE"):
+            with self.store.transaction() as tx:
+                target = resolve(self.namespace, self.version, segments, request.url)
+                self.check_method(target, method)
+                view = CompanyView(target.company, tx, self.version)
+                return getattr(self, method.lower())(target, view)
+        target = resolve(self.namespace, self.version, segments, request.url)
+        raise self.not_allowed(target, method)
+
+    # --- reads -----------------------------------------------------------
+
+    def service_document(self) -> Response:
+        if request.method != "GET":
+            raise errors.not_found_url(request.url)
+        sets = [{"name": "companies", "kind": "EntitySet", "url": "companies"}]
+        return respond({"@odata.context": f"{self.api_root}/$metadata", "value": sets})
+
+    def get(self, target: Target) -> Response:
+        entity = target.entity
+        if target.single:
+            if target.row is None:  # a single-valued navigation with nothing behind it
+                return respond(None, 204)
+            payload = shape.entity_payload(self.api_root, target.context, entity, self.version, target.row)
+            return respond(payload, headers={"ETag": etag(target.row)})
+        query = parse_list_query(request.args, entity, self.version)
+        if entity.rules:
+            entity.rules.check_list(target.parent, query.equalities)
+        rows = self._rows(target)
+        rows = [row for row in rows if query.matches(row.data)]
+        rows.sort(key=lambda row: entity.sort_key(row.data))
+        return respond(shape.collection_payload(self.api_root, target.context, entity, self.version, rows))
+
+    def _rows(self, target: Target) -> list:
+        if target.entity.name == "companies":
+            rows = [company.row for company in list(self.namespace.companies.values())]
+        else:
+            rows = list(target.company.tables.get(target.entity.name, {}).values())
+        return [row for row in rows if target.belongs(self.version, row.data)]
+
+    # --- writes ----------------------------------------------------------
+
+    def check_method(self, target: Target, method: str) -> None:
+        allowed = target.entity.methods
+        if method not in allowed or (method == "POST") == target.single:
+            raise self.not_allowed(target, method)
+        if target.single and target.row is None:
+            raise errors.not_found_url(request.url)
+
+    def not_allowed(self, target: Target, method: str) -> errors.BcError:
+        kind = "Entity" if target.single else "Collection"
+        return errors.method_not_allowed(method, target.entity.name, kind)
+
+    def _body(self) -> dict:
+        body = jsonio.loads_body(request.get_data())
+        if not isinstance(body, dict):
+            raise errors.invalid_body()
+        return body
+
+    def post(self, target: Target, view: CompanyView) -> Response:
+        entity = target.entity
+        row = writes.create(entity, view, self._body(), target.parent)
+        location = f"{self.api_root}/{target.context}({row.data['id']})"
+        if "return-no-content" in request.headers.get("Prefer", ""):
+            return respond(
+                None,
+                204,
+                {"Preference-Applied": "return-no-content", "Location": location, "OData-EntityId": location},
+            )
+        payload = shape.entity_payload(self.api_root, target.context, entity, self.version, row)
+        return respond(payload, 201, {"ETag": etag(row), "Location": location})
+
+    def patch(self, target: Target, view: CompanyView) -> Response:
+        check_if_match(request.headers.get("If-Match"), target.row, required=True)
+        row = writes.update(target.entity, view, target.row.data, self._body(), target.parent)
+        payload = shape.entity_payload(self.api_root, target.context, target.entity, self.version, row)
+        return respond(payload, 200, {"ETag": etag(row)})
+
+    def delete(self, target: Target, view: CompanyView) -> Response:
+        check_if_match(request.headers.get("If-Match"), target.row, required=False)
+        writes.delete(target.entity, view, target.row.data)
+        return respond(None, 204)

@@ -1,0 +1,80 @@
+"""The ``bc-mock`` command: serve the mock with waitress."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+from bc_mock.config import Settings
+
+
+def build_parser(defaults: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bc-mock",
+        description="An in-memory emulator of the Dynamics 365 Business Central REST API "
+        "(customer payment journals and what they refer to). Every option can also be "
+        "set with the BC_MOCK_* environment variable named beside it.",
+    )
+    parser.add_argument(
+        "--host", default=defaults.host, help="interface to listen on (BC_MOCK_HOST; default %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=defaults.port,
+        help="port to listen on; 0 picks a free one (BC_MOCK_PORT; default %(default)s)",
+    )
+    parser.add_argument(
+        "--fixtures",
+        default=defaults.fixtures,
+        metavar="PATH",
+        help="a fixtures folder or JSON file to seed the data from "
+        "(BC_MOCK_FIXTURES; default: the bundled CRONUS-like seed)",
+    )
+    parser.add_argument(
+        "--require-auth",
+        action="store_true",
+        default=defaults.require_auth,
+        help="answer 401 to BC API requests without an Authorization header, Bearer or Basic; "
+        "any token is accepted (BC_MOCK_REQUIRE_AUTH=1)",
+    )
+    parser.add_argument("--threads", type=int, default=8, help="worker threads (default %(default)s)")
+    return parser
+
+
+def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
+    args = build_parser(Settings.from_env()).parse_args(argv)
+    settings = Settings(host=args.host, port=args.port, fixtures=args.fixtures, require_auth=args.require_auth)
+    return settings, args
+
+
+def _stop(signum, frame):
+    raise SystemExit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from waitress import create_server
+
+    from bc_mock.app import create_app
+    from bc_mock.seed import SeedError
+
+    settings, args = settings_from_args(argv)
+    try:
+        app = create_app(settings)
+    except SeedError as error:
+        print(f"bc-mock: error: {error}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        server = create_server(app, host=settings.host, port=settings.port, threads=args.threads)
+    except OSError as error:
+        print(f"bc-mock: error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print(f"bc-mock listening on http://{settings.host}:{server.effective_port}", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+    return 0

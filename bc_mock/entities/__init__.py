@@ -1,0 +1,24 @@
+"""The entity registry: every entity set bc_mock serves, declared once."""
+
+from __future__ import annotations
+
+from bc_mock.entities.journals import customer_payment_journals
+from bc_mock.entities.model import VERSIONS, EntitySet, Navigation, Prop
+from bc_mock.entities.payments import customer_payments
+from bc_mock.entities.reference_data import accounts, companies, customers, sales_invoices
+
+REGISTRY: dict[str, EntitySet] = {
+    entity.name: entity
+    for entity in (
+        companies,
+        accounts,
+        customers,
+        sales_invoices,
+        customer_payment_journals,
+        customer_payments,
+    )
+}
+
+COMPANY_SETS = tuple(name for name, entity in REGISTRY.items() if entity.company_scoped)
+
+__all__ = ["REGISTRY", "COMPANY_SETS", "VERSIONS", "EntitySet", "Navigation", "Prop"]

@@ -1,0 +1,261 @@
+"""Property kinds: how one BC property is read from JSON, stored and written.
+
+Each kind knows its EDM type (for $metadata), its blank value (what AL holds in
+an empty field), how to load a JSON value (a marshmallow field whose errors are
+BC's codes and texts) and how to dump the stored value in BC's JSON format.
+
+Stored values are Python values: ``str`` (GUIDs lower-case), ``Decimal``,
+``int``, ``bool``, ``datetime.date`` and timezone-aware ``datetime.datetime``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import ValidationError, fields
+
+from bc_mock import errors
+
+BLANK_GUID = "00000000-0000-0000-0000-000000000000"
+BLANK_DATE = dt.date(1, 1, 1)
+BLANK_DATETIME = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+
+_GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def fail(error: errors.BcError):
+    """Raise a marshmallow error that carries BC's code and message."""
+    raise ValidationError({"status": error.status, "code": error.code, "message": error.message})
+
+
+def parse_guid(value: object) -> str | None:
+    """The canonical (lower-case) form of a GUID string, or None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    match = _GUID.match(value)
+    return match.group(1).lower() if match else None
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    if not _DATETIME.match(value):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """UTC with a trailing Z and at most 3 fractional digits, trailing zeros trimmed, as BC."""
+    text = value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    millis = value.microsecond // 1000
+    if millis:
+        text += f".{millis:03d}".rstrip("0")
+    return text + "Z"
+
+
+def _conversion_error(value: object, edm: str) -> errors.BcError:
+    return errors.bad_request(f"Cannot convert the literal '{value}' to the expected type '{edm}'.")
+
+
+class _KindField(fields.Field):
+    """A marshmallow field that delegates to its kind."""
+
+    def __init__(self, kind: Kind, **kwargs):
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return self.kind.load(value)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else self.kind.dump(value)
+
+
+class Kind:
+    edm = "Edm.String"
+    blank: object = ""
+    max_length: int | None = None
+
+    def load(self, value: object) -> object:
+        raise NotImplementedError
+
+    def dump(self, value: object) -> object:
+        return value
+
+    def field(self, **kwargs) -> fields.Field:
+        return _KindField(self, **kwargs)
+
+
+class Guid(Kind):
+    edm = "Edm.Guid"
+    blank = BLANK_GUID
+
+    def load(self, value):
+        guid = parse_guid(value)
+        if guid is None:
+            fail(errors.invalid_guid())
+        return guid
+
+
+class Text(Kind):
+    def __init__(self, max_length: int | None = None):
+        self.max_length = max_length
+
+    def load(self, value):
+        if not isinstance(value, str):
+            fail(_conversion_error(value, self.edm))
+        return self._check_length(value)
+
+    def _check_length(self, value: str) -> str:
+        if self.max_length is not None and len(value) > self.max_length:
+            fail(errors.string_too_long(value, self.max_length))
+        return value
+
+
+class Code(Text):
+    """An AL Code field: BC trims it and stores it upper-cased."""
+
+    def load(self, value):
+        if not isinstance(value, str):
+            fail(_conversion_error(value, self.edm))
+        return self._check_length(value.strip().upper())
+
+
+class Decimal_(Kind):
+    edm = "Edm.Decimal"
+    blank = Decimal(0)
+
+    def load(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            fail(_conversion_error(value, self.edm))
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            fail(_conversion_error(value, self.edm))
+        if not number.is_finite():
+            fail(_conversion_error(value, self.edm))
+        return number
+
+    def dump(self, value):
+        # JSON numbers, as BC writes them: 1500 rather than 1500.0
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+class Int32(Kind):
+    edm = "Edm.Int32"
+    blank = 0
+
+    def load(self, value):
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not -(2**31) <= value < 2**31:
+            fail(_conversion_error(value, self.edm))
+        return value
+
+
+class Int64(Int32):
+    edm = "Edm.Int64"
+
+
+class Boolean(Kind):
+    edm = "Edm.Boolean"
+    blank = False
+
+    def load(self, value):
+        if not isinstance(value, bool):
+            fail(_conversion_error(value, self.edm))
+        return value
+
+
+class Date(Kind):
+    edm = "Edm.Date"
+    blank = BLANK_DATE
+
+    def load(self, value):
+        if isinstance(value, str) and _DATE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        fail(errors.bad_request(f"Cannot convert the literal '{value}' to the expected type 'Edm.Date'."))
+
+    def dump(self, value):
+        return value.isoformat()
+
+
+class DateTime(Kind):
+    edm = "Edm.DateTimeOffset"
+    blank = BLANK_DATETIME
+
+    def load(self, value):
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is None:
+            fail(_conversion_error(value, self.edm))
+        return parsed
+
+    def dump(self, value):
+        return format_datetime(value)
+
+
+class Enum(Text):
+    """A BC option/enum, exposed as its caption string."""
+
+    def __init__(self, *values: str):
+        super().__init__(None)
+        self.values = values
+        self.blank = values[0]
+
+    def load(self, value):
+        if not isinstance(value, str) or value not in self.values:
+            fail(
+                errors.BcError(
+                    400,
+                    "Unknown",
+                    f"'{value}' is not an option. The existing options are: {','.join(self.values)}",
+                )
+            )
+        return value
+
+
+class Complex(Kind):
+    """A structured value (an address, a dimension): a dict of named kinds."""
+
+    edm = "Collection"
+
+    def __init__(self, type_name: str, members: dict[str, Kind], many: bool = False):
+        self.type_name = type_name
+        self.members = members
+        self.many = many
+        self.blank = [] if many else {name: kind.blank for name, kind in members.items()}
+
+    def _load_one(self, value):
+        if not isinstance(value, dict):
+            fail(errors.invalid_body())
+        unknown = [key for key in value if key not in self.members and not key.startswith("@odata.")]
+        if unknown:
+            fail(errors.unknown_property(unknown[0], self.type_name))
+        return {
+            name: kind.blank if value.get(name) is None else kind.load(value[name])
+            for name, kind in self.members.items()
+        }
+
+    def load(self, value):
+        if self.many:
+            if not isinstance(value, list):
+                fail(errors.invalid_body())
+            return [self._load_one(item) for item in value]
+        return self._load_one(value)
+
+    def _dump_one(self, value):
+        return {name: kind.dump(value[name]) for name, kind in self.members.items()}
+
+    def dump(self, value):
+        if self.many:
+            return [self._dump_one(item) for item in value]
+        return self._dump_one(value)

@@ -1,0 +1,258 @@
+"""customerPayments: BC's Gen. Journal Lines of a customer payment journal.
+
+BC rules (AL: pages 20058/30055, codeunits "Graph Mgt - Journal Lines" and
+"Graph Mgt - Customer Payments"), applied in page-layout order:
+* the line belongs to the journal of the URL, or in v2.0 to the ``journalId`` of the body
+  at company level; without either BC refuses; ``journalId`` cannot change later.
+* ``journalDisplayName`` is the journal's code; v1.0 refuses any write to it, v2.0 refuses
+  a different value.
+* ``lineNumber`` is the journal's last line number + 10000 when not given.
+* ``customerId`` and ``customerNumber`` resolve each other; given both, they must agree.
+* ``appliesToInvoiceId`` and ``appliesToInvoiceNumber`` resolve each other and fill the
+  customer when the line has none; an unknown invoice number just leaves the id blank.
+
+Where bc_mock simplifies: ``documentNumber`` defaults to the previous line's number
+incremented (BC draws from the batch's number series), the v1.0 ``contactId`` is stored
+but not resolved to a customer, and v1.0 ``dimensions`` are stored as given.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from bc_mock import errors
+from bc_mock.entities.journals import TEMPLATE
+from bc_mock.entities.kinds import BLANK_GUID, Code, Complex, Date, DateTime, Decimal_, Guid, Int32, Text
+from bc_mock.entities.model import EntitySet, Navigation, Prop
+from bc_mock.entities.rules import CompanyView, Rules
+
+V1 = ("v1.0",)
+V2 = ("v2.0",)
+NEEDS_JOURNAL = "You must specify a journal batch ID or a journal ID to get a journal line."
+APPLICABLE_INVOICE_STATUSES = ("Open", "Paid", "Corrective", "Canceled")
+INVOICE_MISMATCH = {
+    "v1.0": "The AppliesToInvoice values do not match to the same Invoice.",
+    "v2.0": "The Applies To Invoice values do not match to the same Invoice.",
+}
+
+
+def increment_document_number(number: str) -> str:
+    """AL's IncStr: add one to the last run of digits, keeping its width."""
+    match = re.search(r"(\d+)(\D*)$", number)
+    if not match:
+        return ""
+    digits = match.group(1)
+    bumped = str(int(digits) + 1).zfill(len(digits))
+    return number[: match.start(1)] + bumped + match.group(2)
+
+
+class PaymentRules(Rules):
+    guarded = frozenset({"journalDisplayName"})
+
+    def check_list(self, parent: dict | None, equalities: dict) -> None:
+        # BC's CheckFilters: at company level a list needs a journal filter
+        if parent is None and "journalId" not in equalities:
+            raise errors.dialog(NEEDS_JOURNAL)
+
+    def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
+        journal = self._journal_for_create(view, values, parent)
+        if "journalDisplayName" in values and view.version == "v1.0":
+            raise errors.dialog("The Journal Batch Display Name isn't editable.")
+        lines = [p for p in view.rows("customerPayments") if p["journalId"] == journal["id"]]
+        last = max(lines, key=lambda p: p["lineNumber"], default=None)
+        record = {
+            "id": values.get("id") or str(uuid.uuid4()),
+            "journalId": journal["id"],
+            "journalDisplayName": journal["code"],
+            "lineNumber": 0,
+            "customerId": BLANK_GUID,
+            "customerNumber": "",
+            "contactId": "",
+            "postingDate": last["postingDate"] if last else view.now.date(),
+            "documentNumber": increment_document_number(last["documentNumber"]) if last else "G00001",
+            "externalDocumentNumber": "",
+            "amount": Decimal_.blank,
+            "appliesToInvoiceId": BLANK_GUID,
+            "appliesToInvoiceNumber": "",
+            "description": "",
+            "comment": "",
+            "dimensions": [],
+            "lastModifiedDateTime": view.now,
+        }
+        if view.get("customerPayments", record["id"]):
+            raise errors.same_key_exists("Gen. Journal Line", f"SystemId='{record['id']}'")
+        record["lineNumber"] = values.get("lineNumber") or (last["lineNumber"] + 10000 if last else 10000)
+        return self._apply(view, record, values, journal)
+
+    def update(self, view: CompanyView, current: dict, values: dict, parent: dict | None) -> dict:
+        if "journalId" in values and values["journalId"] != current["journalId"]:
+            raise errors.dialog("The Journal Id cannot be changed.")
+        if "journalDisplayName" in values:
+            if view.version == "v1.0":
+                raise errors.dialog("The Journal Batch Display Name isn't editable.")
+            if values["journalDisplayName"] != current["journalDisplayName"]:
+                raise errors.dialog("The Journal Batch Display Name cannot be changed.")
+        journal = view.get("customerPaymentJournals", current["journalId"])
+        record = dict(current, lastModifiedDateTime=view.now)
+        if values.get("lineNumber"):
+            record["lineNumber"] = values["lineNumber"]  # a rename, as BC allows
+        return self._apply(view, record, values, journal)
+
+    def delete(self, view: CompanyView, current: dict) -> None:
+        view.remove("customerPayments", current["id"])
+
+    # --- the steps ---------------------------------------------------------
+
+    @staticmethod
+    def _journal_for_create(view: CompanyView, values: dict, parent: dict | None) -> dict:
+        given = values.get("journalId")
+        if parent is not None:
+            if given not in (None, parent["id"]):
+                raise errors.dialog("The Journal Id and Journal Display Name do not match.")
+            return parent
+        if given in (None, BLANK_GUID):
+            raise errors.dialog(NEEDS_JOURNAL)
+        journal = view.get("customerPaymentJournals", given)
+        if journal is None:
+            raise errors.dialog('The "journalId" does not match to a Customer Payment Journal.')
+        return journal
+
+    def _apply(self, view: CompanyView, record: dict, values: dict, journal: dict) -> dict:
+        self._check_line_number(view, record, journal)
+        customer_before = record["customerId"]
+        self._resolve_customer(view, record, values)
+        for name in ("contactId", "postingDate", "documentNumber", "externalDocumentNumber", "amount"):
+            if name in values:
+                record[name] = values[name]
+        self._resolve_invoice(view, record, values)
+        if record["customerId"] != customer_before and record["customerId"] != BLANK_GUID:
+            # validating the account fills the description with the customer's name
+            record["description"] = view.get("customers", record["customerId"])["displayName"]
+        for name in ("description", "comment", "dimensions"):
+            if name in values:
+                record[name] = values[name]
+        return record
+
+    @staticmethod
+    def _check_line_number(view: CompanyView, record: dict, journal: dict) -> None:
+        for other in view.rows("customerPayments"):
+            if (
+                other["journalId"] == record["journalId"]
+                and other["lineNumber"] == record["lineNumber"]
+                and other["id"] != record["id"]
+            ):
+                raise errors.same_key_exists(
+                    "Gen. Journal Line",
+                    f"Journal Template Name='{TEMPLATE}',Journal Batch Name='{journal['code']}',"
+                    f"Line No.='{record['lineNumber']}'",
+                )
+
+    @staticmethod
+    def _resolve_customer(view: CompanyView, record: dict, values: dict) -> None:
+        by_id = None
+        if "customerId" in values:
+            customer_id = values["customerId"]
+            if customer_id == BLANK_GUID:
+                record["customerId"], record["customerNumber"] = BLANK_GUID, ""
+            else:
+                by_id = view.get("customers", customer_id)
+                if by_id is None:
+                    raise errors.dialog('The "customerId" does not match to a Customer.')
+                record["customerId"], record["customerNumber"] = by_id["id"], by_id["number"]
+        if "customerNumber" in values:
+            number = values["customerNumber"]
+            if by_id is not None and number != by_id["number"]:
+                raise errors.dialog("The customer values do not match to a specific Customer.")
+            if number == "":
+                record["customerId"], record["customerNumber"] = BLANK_GUID, ""
+            else:
+                customer = view.find("customers", number=number)
+                if customer is None:
+                    raise errors.dialog('The "customerNumber" does not match to a Customer.')
+                record["customerId"], record["customerNumber"] = customer["id"], customer["number"]
+
+    @staticmethod
+    def _applicable_invoice(view: CompanyView, **match) -> dict | None:
+        invoice = view.find("salesInvoices", **match)
+        if invoice is None or invoice["status"] not in APPLICABLE_INVOICE_STATUSES:
+            return None
+        return invoice
+
+    def _resolve_invoice(self, view: CompanyView, record: dict, values: dict) -> None:
+        by_id = None
+        if "appliesToInvoiceId" in values:
+            invoice_id = values["appliesToInvoiceId"]
+            if invoice_id == BLANK_GUID:
+                record["appliesToInvoiceId"], record["appliesToInvoiceNumber"] = BLANK_GUID, ""
+            else:
+                by_id = self._applicable_invoice(view, id=invoice_id)
+                if by_id is None:
+                    raise errors.dialog(
+                        'The "appliesToInvoiceId" should be the ID of an Open, Paid, Corrective, '
+                        "or Canceled Invoice."
+                    )
+                self._apply_invoice(view, record, by_id)
+        if "appliesToInvoiceNumber" in values:
+            number = values["appliesToInvoiceNumber"]
+            if by_id is not None and number != by_id["number"]:
+                raise errors.dialog(INVOICE_MISMATCH[view.version])
+            invoice = self._applicable_invoice(view, number=number) if number else None
+            if invoice is None:
+                # BC keeps the number and blanks the id, without an error
+                record["appliesToInvoiceId"], record["appliesToInvoiceNumber"] = BLANK_GUID, number
+            else:
+                self._apply_invoice(view, record, invoice)
+
+    @staticmethod
+    def _apply_invoice(view: CompanyView, record: dict, invoice: dict) -> None:
+        record["appliesToInvoiceId"], record["appliesToInvoiceNumber"] = invoice["id"], invoice["number"]
+        if record["customerId"] == BLANK_GUID:
+            record["customerId"], record["customerNumber"] = invoice["customerId"], invoice["customerNumber"]
+
+
+DIMENSION = Complex(
+    "dimension",
+    {"code": Code(20), "displayName": Text(30), "valueCode": Code(20), "valueDisplayName": Text(50)},
+    many=True,
+)
+
+customer_payments = EntitySet(
+    name="customerPayments",
+    type_name="customerPayment",
+    table="Gen. Journal Line",
+    methods=frozenset({"GET", "POST", "PATCH", "DELETE"}),
+    rules=PaymentRules(),
+    sort_key=lambda row: (row["journalDisplayName"], row["lineNumber"]),
+    top_level_versions=("v1.0", "v2.0"),
+    description="Customer payments: the lines of a customer payment journal.",
+    navigations=(
+        Navigation("customer", "customers", many=False, source_field="customerId"),
+        Navigation(
+            "customerPaymentJournal",
+            "customerPaymentJournals",
+            many=False,
+            source_field="journalId",
+            versions=V2,
+        ),
+    ),
+    props=(
+        Prop("id", Guid(), read_only=True, nullable=False, settable_on_create=V2),
+        Prop("journalId", Guid(), versions=V2),
+        Prop("journalDisplayName", Code(10)),
+        Prop("lineNumber", Int32()),
+        Prop("customerId", Guid()),
+        Prop("customerNumber", Code(20)),
+        Prop("contactId", Text(250), versions=V1),
+        Prop("postingDate", Date()),
+        Prop("documentNumber", Code(20)),
+        Prop("externalDocumentNumber", Code(35)),
+        Prop("amount", Decimal_()),
+        Prop("appliesToInvoiceId", Guid()),
+        Prop("appliesToInvoiceNumber", Code(20)),
+        Prop("description", Text(100)),
+        Prop("comment", Text(250)),
+        Prop("dimensions", DIMENSION, versions=V1),
+        Prop("lastModifiedDateTime", DateTime(), read_only=True),
+    ),
+)

@@ -1,0 +1,121 @@
+"""The read-only entity sets: companies, G/L accounts, customers, sales invoices.
+
+They exist so that journals and payments have something real to refer to.
+Their data comes only from the fixtures.
+"""
+
+from __future__ import annotations
+
+from bc_mock.entities.kinds import Boolean, Code, DateTime, Date, Decimal_, Enum, Guid, Int64, Text
+from bc_mock.entities.model import EntitySet, Navigation, Prop
+
+V1 = ("v1.0",)
+V2 = ("v2.0",)
+
+ACCOUNT_CATEGORIES = (" ", "Assets", "Liabilities", "Equity", "Income", "Cost of Goods Sold", "Expense")
+ACCOUNT_TYPES = ("Posting", "Heading", "Total", "Begin-Total", "End-Total")
+INVOICE_STATUSES = ("Draft", "In Review", "Open", "Paid", "Canceled", "Corrective")
+
+companies = EntitySet(
+    name="companies",
+    type_name="company",
+    table="Company",
+    company_scoped=False,
+    sort_key=lambda row: row["name"],
+    description="The companies of the environment. Read-only.",
+    props=(
+        Prop("id", Guid(), read_only=True, nullable=False),
+        Prop("systemVersion", Text(), read_only=True),
+        Prop("timestamp", Int64(), read_only=True, versions=V2),
+        Prop("name", Text(30), read_only=True),
+        Prop("displayName", Text(250), read_only=True),
+        Prop("businessProfileId", Text(250), read_only=True),
+        Prop("systemCreatedAt", DateTime(), read_only=True, versions=V2),
+        Prop("systemCreatedBy", Guid(), read_only=True, versions=V2),
+        Prop("systemModifiedAt", DateTime(), read_only=True, versions=V2),
+        Prop("systemModifiedBy", Guid(), read_only=True, versions=V2),
+    ),
+)
+
+
+def _v1_shows_account(version: str, row: dict) -> bool:
+    # API v1.0's accounts page filters to posting accounts that allow direct posting
+    return version != "v1.0" or (row["accountType"] == "Posting" and row["directPosting"])
+
+
+accounts = EntitySet(
+    name="accounts",
+    type_name="account",
+    table="G/L Account",
+    sort_key=lambda row: row["number"],
+    visible=_v1_shows_account,
+    description="G/L accounts. Read-only. v1.0 lists only posting accounts with direct posting.",
+    props=(
+        Prop("id", Guid(), read_only=True, nullable=False),
+        Prop("number", Code(20), read_only=True),
+        Prop("displayName", Text(100), read_only=True),
+        Prop("category", Enum(*ACCOUNT_CATEGORIES), read_only=True),
+        Prop("subCategory", Text(80), read_only=True),
+        Prop("blocked", Boolean(), read_only=True),
+        Prop("accountType", Enum(*ACCOUNT_TYPES), read_only=True, versions=V2),
+        Prop("directPosting", Boolean(), read_only=True, versions=V2),
+        Prop("netChange", Decimal_(), read_only=True, versions=V2),
+        Prop("lastModifiedDateTime", DateTime(), read_only=True),
+    ),
+)
+
+customers = EntitySet(
+    name="customers",
+    type_name="customer",
+    table="Customer",
+    sort_key=lambda row: row["number"],
+    description="Customers. Read-only.",
+    props=(
+        Prop("id", Guid(), read_only=True, nullable=False),
+        Prop("number", Code(20), read_only=True),
+        Prop("displayName", Text(100), read_only=True),
+        Prop("type", Enum("Company", "Person"), read_only=True),
+        Prop("addressLine1", Text(100), read_only=True),
+        Prop("addressLine2", Text(50), read_only=True),
+        Prop("city", Text(30), read_only=True),
+        Prop("state", Text(30), read_only=True),
+        Prop("country", Code(10), read_only=True),
+        Prop("postalCode", Code(20), read_only=True),
+        Prop("phoneNumber", Text(30), read_only=True),
+        Prop("email", Text(80), read_only=True),
+        Prop("website", Text(80), read_only=True),
+        Prop("taxRegistrationNumber", Text(20), read_only=True),
+        Prop("currencyCode", Code(10), read_only=True),
+        Prop("blocked", Enum(" ", "Ship", "Invoice", "All"), read_only=True),
+        Prop("balanceDue", Decimal_(), read_only=True, versions=V2),
+        Prop("creditLimit", Decimal_(), read_only=True, versions=V2),
+        Prop("lastModifiedDateTime", DateTime(), read_only=True),
+    ),
+)
+
+sales_invoices = EntitySet(
+    name="salesInvoices",
+    type_name="salesInvoice",
+    table="Sales Invoice Header",
+    sort_key=lambda row: row["number"],
+    description="Sales invoices (posted and draft). Read-only.",
+    navigations=(Navigation("customer", "customers", many=False, source_field="customerId"),),
+    props=(
+        Prop("id", Guid(), read_only=True, nullable=False),
+        Prop("number", Code(20), read_only=True),
+        Prop("externalDocumentNumber", Code(35), read_only=True),
+        Prop("invoiceDate", Date(), read_only=True),
+        Prop("postingDate", Date(), read_only=True, versions=V2),
+        Prop("dueDate", Date(), read_only=True),
+        Prop("customerId", Guid(), read_only=True),
+        Prop("customerNumber", Code(20), read_only=True),
+        Prop("customerName", Text(100), read_only=True),
+        Prop("currencyCode", Code(10), read_only=True),
+        Prop("totalAmountExcludingTax", Decimal_(), read_only=True),
+        Prop("totalTaxAmount", Decimal_(), read_only=True),
+        Prop("totalAmountIncludingTax", Decimal_(), read_only=True),
+        Prop("remainingAmount", Decimal_(), read_only=True),
+        Prop("status", Enum(*INVOICE_STATUSES), read_only=True),
+        Prop("lastModifiedDateTime", DateTime(), read_only=True),
+    ),
+)

@@ -1,0 +1,154 @@
+"""BC's error model: one exception type, one renderer.
+
+Every error a client can cause is a ``BcError`` carrying the HTTP status, BC's
+error code and BC's message. The app turns it into BC's body::
+
+    {"error": {"code": "...", "message": "...  CorrelationId:  <guid>."}}
+
+BC appends a correlation id to most messages (two spaces either side of
+``CorrelationId:``); bc_mock does the same so that clients which strip or log
+it see the real shape.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+
+class BcError(Exception):
+    """An error answered to the client in BC's error format."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+    def body(self) -> dict:
+        return {"error": {"code": self.code, "message": with_correlation_id(self.message)}}
+
+
+def with_correlation_id(message: str) -> str:
+    return f"{message}  CorrelationId:  {uuid.uuid4()}."
+
+
+# --- constructors, one per kind of error BC answers -------------------------
+
+
+def not_found_url(url: str) -> BcError:
+    return BcError(
+        404, "BadRequest_NotFound", f"No HTTP resource was found that matches the request URI '{url}'."
+    )
+
+
+def query_syntax(detail: str = "") -> BcError:
+    message = "Bad Request - Error in query syntax."
+    return BcError(404, "BadRequest_NotFound", f"{message} {detail}".strip())
+
+
+def method_not_allowed(method: str, set_name: str, edm_kind: str) -> BcError:
+    return BcError(
+        405,
+        "BadRequest_MethodNotAllowed",
+        f"'{method}' requests for '{set_name}' of EdmType '{edm_kind}' are not allowed "
+        "within Dynamics 365 Business Central OData web services.",
+    )
+
+
+def record_not_found(table: str, fields: str) -> BcError:
+    return BcError(
+        404,
+        "Internal_RecordNotFound",
+        f"The {table} does not exist. Identification fields and values: {fields}",
+    )
+
+
+def company_not_found() -> BcError:
+    return BcError(
+        404,
+        "Internal_CompanyNotFound",
+        "Cannot process the request because the default company cannot be found. "
+        "You can specify a default company in the service configuration file, or specify "
+        'one for each tenant, or you can add a query string in the form of "company=[name]". '
+        "You can see the available companies by accessing the default OData web service, Company.",
+    )
+
+
+def bad_request(message: str) -> BcError:
+    return BcError(400, "BadRequest", message)
+
+
+def invalid_body() -> BcError:
+    return bad_request("Invalid Request Body")
+
+
+def unknown_property(name: str, type_name: str) -> BcError:
+    return bad_request(
+        f"The property '{name}' does not exist on type 'Microsoft.NAV.{type_name}'. "
+        "Make sure to only use property names that are defined by the type."
+    )
+
+
+def read_only(name: str) -> BcError:
+    return BcError(400, "BadRequest_InvalidOperation", f"Control '{name}' is read-only")
+
+
+def required(name: str) -> BcError:
+    return BcError(
+        400, "BadRequest_RequiredParamNotProvided", f"Field '{name}' must not be blank or empty."
+    )
+
+
+def string_too_long(value: str, limit: int) -> BcError:
+    return BcError(
+        400,
+        "Application_StringExceededLength",
+        f"The length of the string is {len(value)}, but it must be less than or equal to "
+        f"{limit} characters. Value: {value}",
+    )
+
+
+INVALID_GUID_TEXT = (
+    "Invalid format of GUID string. The correct format of the GUID string is: "
+    "CDEF7890-ABCD-0123-1234-567890ABCDEF where 0-9, A-F symbolizes hexadecimal digits."
+)
+
+
+def invalid_guid() -> BcError:
+    return BcError(400, "Application_InvalidGUID", INVALID_GUID_TEXT)
+
+
+def dialog(message: str) -> BcError:
+    """An AL ``Error(...)`` raised by BC's business logic."""
+    return BcError(400, "Application_DialogException", message)
+
+
+def missing_token() -> BcError:
+    return BcError(
+        400,
+        "BadRequest_InvalidToken",
+        "Could not validate the client concurrency token required by the service. "
+        "Please provide a valid token in the client request.",
+    )
+
+
+def entity_changed() -> BcError:
+    return BcError(409, "Request_EntityChanged", "Another user has already changed the record.")
+
+
+def same_key_exists(table: str, fields: str) -> BcError:
+    return BcError(
+        409,
+        "Internal_EntityWithSameKeyExists",
+        f"The {table} already exists. Identification fields and values: {fields}",
+    )
+
+
+def unauthorized() -> BcError:
+    return BcError(
+        401,
+        "Authentication_InvalidCredentials",
+        "The server has rejected the client credentials.",
+        headers={"WWW-Authenticate": 'Bearer realm="bc_mock"'},
+    )

@@ -1,0 +1,169 @@
+"""Fixtures: JSON files -> the seed of a Store, checked as strictly as the API checks requests.
+
+A fixture file describes one company (or holds a list of such descriptions)::
+
+    {
+      "company": {"id": "...", "name": "...", "displayName": "..."},
+      "accounts": [...], "customers": [...], "salesInvoices": [...],
+      "customerPaymentJournals": [
+        {"id": "...", "code": "GENERAL", ..., "customerPayments": [{"id": "...", ...}]}
+      ]
+    }
+
+Records use the API's property names (v1.0 and v2.0 alike). Journals and payments
+go through the same business rules as a POST, so references resolve (a payment's
+customerNumber from its customerId, say) and a dangling one is refused. Any
+mistake stops loading with one ``SeedError`` naming the file, the record and the
+field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from marshmallow import RAISE, Schema, ValidationError
+
+from bc_mock import errors
+from bc_mock.entities import REGISTRY, EntitySet
+from bc_mock.entities.rules import CompanyView
+from bc_mock.store import Company, Store
+
+# when the seed's records were "last modified", unless a fixture says otherwise
+SEED_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+SET_ORDER = ("accounts", "customers", "salesInvoices", "customerPaymentJournals")
+NESTED = {"customerPaymentJournals": "customerPayments"}
+
+
+class SeedError(Exception):
+    """A fixture is wrong; the message says where and why."""
+
+
+def bundled_fixtures() -> Path:
+    """The folder of the bundled seed: fixtures/, shipped in the wheel as bc_mock/default_fixtures."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "default_fixtures"
+    return installed if installed.is_dir() else package_dir.parent / "fixtures"
+
+
+def load_store(path: str | Path | None = None) -> Store:
+    """A Store seeded from a fixtures folder or file (default: the bundled seed)."""
+    path = Path(path) if path else bundled_fixtures()
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise SeedError(f"{path}: no *.json fixture files in this folder")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise SeedError(f"{path}: no such fixtures file or folder")
+    store = Store([])
+    loader = _Loader(store)
+    for file in files:
+        loader.load_file(file)
+    return store
+
+
+def _superset_schema(entity: EntitySet) -> Schema:
+    """Every property of every version; a fixture may set read-only ones too."""
+    props = {}
+    for prop in entity.props:
+        props.setdefault(prop.name, prop)
+    schema_class = Schema.from_dict({n: p.kind.field() for n, p in props.items()})
+    return schema_class(unknown=RAISE)
+
+
+class _Loader:
+    def __init__(self, store: Store):
+        self.store = store
+        self.schemas = {name: _superset_schema(entity) for name, entity in REGISTRY.items()}
+
+    def load_file(self, file: Path) -> None:
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"), parse_float=Decimal)
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise SeedError(f"{file}: not valid JSON: {error}") from None
+        for index, company_doc in enumerate(document if isinstance(document, list) else [document]):
+            where = f"{file}" if not isinstance(document, list) else f"{file}: [{index}]"
+            self._load_company(where, company_doc)
+
+    def _load_company(self, where: str, doc: object) -> None:
+        if not isinstance(doc, dict) or not isinstance(doc.get("company"), dict):
+            raise SeedError(f'{where}: a fixture is a JSON object with a "company" object')
+        unknown = [k for k in doc if k != "company" and k not in SET_ORDER]
+        if unknown:
+            raise SeedError(f"{where}: unknown entity set '{unknown[0]}' (expected one of {', '.join(SET_ORDER)})")
+        company_data = self._record(where, "company", REGISTRY["companies"], doc["company"])
+        if company_data["id"] in self.store.seed_company_ids():
+            raise SeedError(f"{where}: company: duplicate id {company_data['id']}")
+        company = Company(self.store.new_row(company_data), {name: {} for name in REGISTRY if name != "companies"})
+        self.store.add_seed_company(company)
+        with self.store.transaction() as tx:
+            view = CompanyView(company, tx, "v2.0")
+            view.now = SEED_TIME
+            for set_name in SET_ORDER:
+                records = doc.get(set_name, [])
+                if not isinstance(records, list):
+                    raise SeedError(f"{where}: {set_name} must be a list of records")
+                for index, raw in enumerate(records):
+                    self._load_record(where, view, set_name, index, raw, parent=None)
+
+    def _load_record(self, where, view: CompanyView, set_name: str, index: int, raw, parent) -> None:
+        entity = REGISTRY[set_name]
+        label = f"{set_name}[{index}]"
+        if parent is not None:
+            label = f"{parent[0]} > {label}"
+        children_name = NESTED.get(set_name)
+        children = raw.pop(children_name, []) if isinstance(raw, dict) and children_name else []
+        data = self._record(where, label, entity, raw)
+        label += f" (id {data['id']})"
+        if view.get(set_name, data["id"]):
+            raise SeedError(f"{where}: {label}: duplicate id")
+        if entity.rules:
+            data = self._through_rules(where, label, view, entity, raw, data, parent)
+        view.put(set_name, data)
+        if not isinstance(children, list):
+            raise SeedError(f"{where}: {label}: {children_name} must be a list of records")
+        for child_index, child in enumerate(children):
+            self._load_record(where, view, children_name, child_index, child, parent=(label, data))
+
+    def _record(self, where: str, label: str, entity: EntitySet, raw) -> dict:
+        if not isinstance(raw, dict):
+            raise SeedError(f"{where}: {label}: a record must be a JSON object")
+        try:
+            values = self.schemas[entity.name].load(raw)
+        except ValidationError as error:
+            name, message = next(iter(error.messages.items()))
+            text = message["message"] if isinstance(message, dict) else "unknown field"
+            raise SeedError(f"{where}: {label}: field '{name}': {text}") from None
+        if "id" not in values:
+            raise SeedError(f"{where}: {label}: field 'id': required")
+        record = {p.name: p.kind.blank for p in entity.props}
+        if "lastModifiedDateTime" in record:
+            record["lastModifiedDateTime"] = SEED_TIME
+        record.update(values)
+        return record
+
+    def _through_rules(self, where, label, view, entity: EntitySet, raw: dict, data: dict, parent) -> dict:
+        """Journals and payments: resolve references exactly as a POST would."""
+        given = {name: data[name] for name in raw if not entity.prop("v2.0", name) or not entity.prop("v2.0", name).read_only}
+        given["id"] = data["id"]
+        try:
+            result = entity.rules.create(view, given, parent[1] if parent else None)
+        except errors.BcError as error:
+            fields = re.findall(r'"(\w+)"', error.message)
+            field = f"field '{fields[0]}': " if fields else ""
+            raise SeedError(f"{where}: {label}: {field}{error.message}") from None
+        for name in raw:
+            prop = entity.prop("v2.0", name) or entity.prop("v1.0", name)
+            if prop.read_only and name != "id" and name != "lastModifiedDateTime" and raw[name] is not None:
+                if result[name] != data[name]:
+                    raise SeedError(
+                        f"{where}: {label}: field '{name}': is derived, and would be "
+                        f"{prop.kind.dump(result[name])!r}, not {raw[name]!r}"
+                    )
+        result["lastModifiedDateTime"] = data["lastModifiedDateTime"]
+        return result

@@ -1,0 +1,118 @@
+"""The in-memory store: namespaces of companies of tables of rows.
+
+* A namespace is one (tenant, environment). It is created the first time it is
+  addressed, as a copy of the seed.
+* Rows are immutable: a change stores a new ``Row`` with a new version, so a
+  namespace copies only the table dicts, never the records, and a reset just
+  forgets the namespaces (it costs microseconds, whatever the seed's size).
+* Every write runs inside ``Store.transaction()``: it holds the store's lock and
+  keeps an undo log, so a request that fails half-way changes nothing, and a
+  reader (which takes the same lock) never sees half a change.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+class Row:
+    """One stored record and its version (the source of its ETag)."""
+
+    __slots__ = ("data", "version")
+
+    def __init__(self, data: dict, version: int):
+        self.data = data
+        self.version = version
+
+
+@dataclass
+class Company:
+    row: Row
+    tables: dict[str, dict[str, Row]]
+
+    @property
+    def id(self) -> str:
+        return self.row.data["id"]
+
+    def copy(self) -> Company:
+        return Company(self.row, {name: dict(rows) for name, rows in self.tables.items()})
+
+
+class Namespace:
+    """The data of one (tenant, environment)."""
+
+    def __init__(self, companies: dict[str, Company]):
+        self.companies = companies
+
+
+class Store:
+    def __init__(self, seed_companies: list[Company]):
+        self._seed = {company.id: company for company in seed_companies}
+        self._namespaces: dict[tuple[str, str], Namespace] = {}
+        self._versions = itertools.count(1_000_001)
+        self.lock = threading.RLock()
+
+    def add_seed_company(self, company: Company) -> None:
+        """Add a company to the seed (used while fixtures load, before serving)."""
+        self._seed[company.id] = company
+
+    def seed_company_ids(self) -> list[str]:
+        return list(self._seed)
+
+    def new_row(self, data: dict) -> Row:
+        return Row(data, next(self._versions))
+
+    def namespace(self, tenant: str, environment: str) -> Namespace:
+        key = (tenant.lower(), environment.lower())
+        namespace = self._namespaces.get(key)
+        if namespace is None:
+            with self.lock:
+                namespace = self._namespaces.get(key)
+                if namespace is None:
+                    namespace = Namespace({cid: c.copy() for cid, c in self._seed.items()})
+                    self._namespaces[key] = namespace
+        return namespace
+
+    def reset(self) -> None:
+        """Put every namespace back to the seed."""
+        with self.lock:
+            self._namespaces.clear()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self.lock:
+            tx = Transaction(self)
+            try:
+                yield tx
+            except BaseException:
+                tx.rollback()
+                raise
+
+
+class Transaction:
+    """Writes with an undo log; rolled back if the block that opened it raises."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._undo: list[tuple[dict[str, Row], str, Row | None]] = []
+
+    def put(self, table: dict[str, Row], data: dict) -> Row:
+        row = self._store.new_row(data)
+        self._undo.append((table, data["id"], table.get(data["id"])))
+        table[data["id"]] = row
+        return row
+
+    def remove(self, table: dict[str, Row], key: str) -> None:
+        self._undo.append((table, key, table.pop(key, None)))
+
+    def rollback(self) -> None:
+        for table, key, previous in reversed(self._undo):
+            if previous is None:
+                table.pop(key, None)
+            else:
+                table[key] = previous
+        self._undo.clear()
