@@ -55,6 +55,7 @@ class Store:
         self._namespaces: dict[tuple[str, str], Namespace] = {}
         self._versions = itertools.count(1_000_001)
         self.lock = threading.RLock()
+        self._local = threading.local()
 
     def add_seed_company(self, company: Company) -> None:
         """Add a company to the seed (used while fixtures load, before serving)."""
@@ -84,13 +85,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
+        """Hold the lock and undo everything done inside if the block raises.
+
+        Transactions nest (a $batch with ``Isolation: snapshot`` wraps its requests'
+        transactions): an inner one that fails undoes only its own writes, and the
+        outer one can still undo them all.
+        """
         with self.lock:
-            tx = Transaction(self)
+            outer = getattr(self._local, "transaction", None)
+            tx = outer or Transaction(self)
+            mark = tx.savepoint()
+            self._local.transaction = tx
             try:
                 yield tx
             except BaseException:
-                tx.rollback()
+                tx.rollback(mark)
                 raise
+            finally:
+                self._local.transaction = outer
 
 
 class Transaction:
@@ -109,10 +121,14 @@ class Transaction:
     def remove(self, table: dict[str, Row], key: str) -> None:
         self._undo.append((table, key, table.pop(key, None)))
 
-    def rollback(self) -> None:
-        for table, key, previous in reversed(self._undo):
+    def savepoint(self) -> int:
+        return len(self._undo)
+
+    def rollback(self, savepoint: int = 0) -> None:
+        """Undo the writes made since ``savepoint`` (by default, all of them)."""
+        while len(self._undo) > savepoint:
+            table, key, previous = self._undo.pop()
             if previous is None:
                 table.pop(key, None)
             else:
                 table[key] = previous
-        self._undo.clear()
