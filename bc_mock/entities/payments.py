@@ -225,7 +225,9 @@ customer_payments = EntitySet(
     rules=PaymentRules(),
     sort_key=lambda row: (row["journalDisplayName"], row["lineNumber"]),
     top_level_versions=("v1.0", "v2.0"),
-    description="Customer payments: the lines of a customer payment journal.",
+    description="Customer payments: the lines of a customer payment journal, at "
+    "`customerPaymentJournals({id})/customerPayments`; a company-level list needs "
+    "`$filter=journalId eq {id}` (v2.0).",
     navigations=(
         Navigation("customer", "customers", many=False, source_field="customerId"),
         Navigation(
