@@ -95,3 +95,18 @@ def error_of(response: requests.Response) -> tuple[int, str, str]:
     body = response.json()
     message = body["error"]["message"].split("  CorrelationId:")[0]
     return response.status_code, body["error"]["code"], message
+
+
+def snapshot(client: BcClient, company: str = USA) -> dict:
+    """Everything a write could touch in one company: journals and all their payments, with ETags.
+
+    Tests compare snapshots before and after a rejected request: BC changes nothing then.
+    """
+    journals = client.get(client.journals(company=company)).json()["value"]
+    return {
+        journal["id"]: {
+            "journal": journal,
+            "payments": client.get(client.payments(journal["id"], company=company)).json()["value"],
+        }
+        for journal in journals
+    }
