@@ -30,7 +30,7 @@ from marshmallow import RAISE, Schema, ValidationError
 from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.rules import CompanyView
-from bc_mock.store import Company, Store
+from bc_mock.store import Company, Store, Table
 
 # when the seed's records were "last modified", unless a fixture says otherwise
 SEED_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
@@ -99,7 +99,8 @@ class _Loader:
         company_data = self._record(where, "company", REGISTRY["companies"], doc["company"])
         if company_data["id"] in self.store.seed_company_ids():
             raise SeedError(f"{where}: company: duplicate id {company_data['id']}")
-        company = Company(self.store.new_row(company_data), {name: {} for name in REGISTRY if name != "companies"})
+        tables = {name: Table(entity.indexes) for name, entity in REGISTRY.items() if entity.company_scoped}
+        company = Company(self.store.new_row(company_data), tables)
         self.store.add_seed_company(company)
         with self.store.transaction() as tx:
             view = CompanyView(company, tx, "v2.0")

@@ -29,17 +29,68 @@ class Row:
         self.version = version
 
 
+class Table(dict):
+    """Rows by id, plus indexes on declared fields (a payment's journalId, say).
+
+    Reading it is reading a dict. Writes go through ``put`` and ``discard`` (only
+    ``Transaction`` calls them), which keep the indexes in step, so finding a
+    journal's lines costs the size of the journal, not of the table.
+    """
+
+    def __init__(self, index_on: tuple[tuple[str, ...], ...] = ()):
+        super().__init__()
+        self.index_on = index_on
+        self._indexes: dict[tuple[str, ...], dict[tuple, dict[str, Row]]] = {f: {} for f in index_on}
+
+    def copy(self) -> Table:
+        table = Table(self.index_on)
+        table.update(self)
+        table._indexes = {
+            fields: {value: dict(rows) for value, rows in index.items()}
+            for fields, index in self._indexes.items()
+        }
+        return table
+
+    def put(self, row: Row) -> Row | None:
+        key = row.data["id"]
+        previous = self.discard(key)
+        self[key] = row
+        for fields, index in self._indexes.items():
+            index.setdefault(tuple(row.data[f] for f in fields), {})[key] = row
+        return previous
+
+    def discard(self, key: str) -> Row | None:
+        previous = self.pop(key, None)
+        if previous is not None:
+            for fields, index in self._indexes.items():
+                value = tuple(previous.data[f] for f in fields)
+                bucket = index.get(value)
+                if bucket is not None:
+                    bucket.pop(key, None)
+                    if not bucket:
+                        del index[value]
+        return previous
+
+    def lookup(self, **match) -> list[Row] | None:
+        """The rows whose fields equal ``match``, if an index covers exactly those fields."""
+        fields = tuple(sorted(match))
+        for declared, index in self._indexes.items():
+            if tuple(sorted(declared)) == fields:
+                return list(index.get(tuple(match[f] for f in declared), {}).values())
+        return None
+
+
 @dataclass
 class Company:
     row: Row
-    tables: dict[str, dict[str, Row]]
+    tables: dict[str, Table]
 
     @property
     def id(self) -> str:
         return self.row.data["id"]
 
     def copy(self) -> Company:
-        return Company(self.row, {name: dict(rows) for name, rows in self.tables.items()})
+        return Company(self.row, {name: rows.copy() for name, rows in self.tables.items()})
 
 
 class Namespace:
@@ -110,16 +161,15 @@ class Transaction:
 
     def __init__(self, store: Store):
         self._store = store
-        self._undo: list[tuple[dict[str, Row], str, Row | None]] = []
+        self._undo: list[tuple[Table, str, Row | None]] = []
 
-    def put(self, table: dict[str, Row], data: dict) -> Row:
+    def put(self, table: Table, data: dict) -> Row:
         row = self._store.new_row(data)
-        self._undo.append((table, data["id"], table.get(data["id"])))
-        table[data["id"]] = row
+        self._undo.append((table, data["id"], table.put(row)))
         return row
 
-    def remove(self, table: dict[str, Row], key: str) -> None:
-        self._undo.append((table, key, table.pop(key, None)))
+    def remove(self, table: Table, key: str) -> None:
+        self._undo.append((table, key, table.discard(key)))
 
     def savepoint(self) -> int:
         return len(self._undo)
@@ -129,6 +179,6 @@ class Transaction:
         while len(self._undo) > savepoint:
             table, key, previous = self._undo.pop()
             if previous is None:
-                table.pop(key, None)
+                table.discard(key)
             else:
-                table[key] = previous
+                table.put(previous)

@@ -48,9 +48,8 @@ class JournalRules(Rules):
         return record
 
     def delete(self, view: CompanyView, current: dict) -> None:
-        for payment in view.rows("customerPayments"):
-            if payment["journalId"] == current["id"]:
-                view.remove("customerPayments", payment["id"])
+        for payment in view.rows("customerPayments", journalId=current["id"]):
+            view.remove("customerPayments", payment["id"])
         view.remove("customerPaymentJournals", current["id"])
 
     def _apply(self, view: CompanyView, record: dict, values: dict) -> dict:
@@ -97,9 +96,8 @@ class JournalRules(Rules):
     @staticmethod
     def _rename_lines(view: CompanyView, journal: dict) -> None:
         # a rename in AL renames the lines' Journal Batch Name too
-        for payment in view.rows("customerPayments"):
-            if payment["journalId"] == journal["id"]:
-                view.put("customerPayments", dict(payment, journalDisplayName=journal["code"]))
+        for payment in view.rows("customerPayments", journalId=journal["id"]):
+            view.put("customerPayments", dict(payment, journalDisplayName=journal["code"]))
 
 
 customer_payment_journals = EntitySet(

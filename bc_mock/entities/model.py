@@ -71,6 +71,8 @@ class EntitySet:
     # the set is addressable right under companies(...) in these versions; otherwise only
     # through a navigation of its parent
     top_level_versions: tuple[str, ...] = VERSIONS
+    # fields the store indexes, alone or together (for lookups such as a journal's lines)
+    indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
     extra: dict = field(default_factory=dict)
 

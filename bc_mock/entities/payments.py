@@ -59,7 +59,7 @@ class PaymentRules(Rules):
         journal = self._journal_for_create(view, values, parent)
         if "journalDisplayName" in values and view.version == "v1.0":
             raise errors.dialog("The Journal Batch Display Name isn't editable.")
-        lines = [p for p in view.rows("customerPayments") if p["journalId"] == journal["id"]]
+        lines = view.rows("customerPayments", journalId=journal["id"])
         last = max(lines, key=lambda p: p["lineNumber"], default=None)
         record = {
             "id": values.get("id") or str(uuid.uuid4()),
@@ -136,12 +136,9 @@ class PaymentRules(Rules):
 
     @staticmethod
     def _check_line_number(view: CompanyView, record: dict, journal: dict) -> None:
-        for other in view.rows("customerPayments"):
-            if (
-                other["journalId"] == record["journalId"]
-                and other["lineNumber"] == record["lineNumber"]
-                and other["id"] != record["id"]
-            ):
+        same_line = view.rows("customerPayments", journalId=record["journalId"], lineNumber=record["lineNumber"])
+        for other in same_line:
+            if other["id"] != record["id"]:
                 raise errors.same_key_exists(
                     "Gen. Journal Line",
                     f"Journal Template Name='{TEMPLATE}',Journal Batch Name='{journal['code']}',"
@@ -225,6 +222,7 @@ customer_payments = EntitySet(
     rules=PaymentRules(),
     sort_key=lambda row: (row["journalDisplayName"], row["lineNumber"]),
     top_level_versions=("v1.0", "v2.0"),
+    indexes=(("journalId",), ("journalId", "lineNumber")),
     description="Customer payments: the lines of a customer payment journal, at "
     "`customerPaymentJournals({id})/customerPayments`; a company-level list needs "
     "`$filter=journalId eq {id}` (v2.0).",

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bc_mock.store import Company, Row, Transaction
+    from bc_mock.store import Company, Row, Table, Transaction
 
 
 class CompanyView:
@@ -27,15 +27,20 @@ class CompanyView:
     def company_id(self) -> str:
         return self.company.id
 
-    def table(self, set_name: str) -> dict[str, Row]:
-        return self.company.tables.setdefault(set_name, {})
+    def table(self, set_name: str) -> Table:
+        return self.company.tables[set_name]
 
     def get(self, set_name: str, key: str) -> dict | None:
         row = self.table(set_name).get(key)
         return row.data if row else None
 
-    def rows(self, set_name: str) -> list[dict]:
-        return [row.data for row in list(self.table(set_name).values())]
+    def rows(self, set_name: str, **match) -> list[dict]:
+        """The set's records, or those whose fields equal ``match`` (by an index if there is one)."""
+        table = self.table(set_name)
+        rows = table.lookup(**match) if match else None
+        if rows is None:
+            rows = [row for row in list(table.values()) if all(row.data.get(k) == v for k, v in match.items())]
+        return [row.data for row in rows]
 
     def find(self, set_name: str, **match) -> dict | None:
         for data in self.rows(set_name):

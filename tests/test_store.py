@@ -1,0 +1,74 @@
+"""Unit tests of the store: indexed tables, nested transactions, namespaces."""
+
+from __future__ import annotations
+
+import pytest
+
+from bc_mock.store import Company, Store, Table
+
+
+def _store() -> tuple[Store, Table]:
+    store = Store([])
+    table = Table((("journalId",), ("journalId", "lineNumber")))
+    company = Company(store.new_row({"id": "c1"}), {"customerPayments": table})
+    store.add_seed_company(company)
+    return store, table
+
+
+def _line(key: str, journal: str, line: int) -> dict:
+    return {"id": key, "journalId": journal, "lineNumber": line}
+
+
+def test_index_follows_puts_replacements_and_removals():
+    store, table = _store()
+    with store.transaction() as tx:
+        tx.put(table, _line("a", "j1", 10000))
+        tx.put(table, _line("b", "j1", 20000))
+        tx.put(table, _line("c", "j2", 10000))
+        tx.put(table, _line("b", "j2", 20000))  # moved to another journal
+        tx.remove(table, "a")
+    assert [r.data["id"] for r in table.lookup(journalId="j1")] == []
+    assert sorted(r.data["id"] for r in table.lookup(journalId="j2")) == ["b", "c"]
+    assert [r.data["id"] for r in table.lookup(journalId="j2", lineNumber=20000)] == ["b"]
+    assert table.lookup(lineNumber=10000) is None  # no index on that field alone
+
+
+def test_failed_transaction_undoes_rows_and_indexes():
+    store, table = _store()
+    with store.transaction() as tx:
+        tx.put(table, _line("a", "j1", 10000))
+    before = dict(table)
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.put(table, _line("a", "j2", 10000))
+        tx.put(table, _line("b", "j1", 20000))
+        raise RuntimeError("refused")
+    assert table == before
+    assert [r.data["id"] for r in table.lookup(journalId="j1")] == ["a"]
+    assert table.lookup(journalId="j2") == []
+
+
+def test_inner_transaction_failure_keeps_the_outer_ones_writes():
+    store, table = _store()
+    with store.transaction() as outer:
+        outer.put(table, _line("a", "j1", 10000))
+        with pytest.raises(RuntimeError), store.transaction() as inner:
+            inner.put(table, _line("b", "j1", 20000))
+            raise RuntimeError("refused")
+        assert set(table) == {"a"}
+        outer.rollback()
+    assert set(table) == set()
+
+
+def test_namespaces_are_copies_of_the_seed_and_reset_forgets_them():
+    store, seed_table = _store()
+    with store.transaction() as tx:
+        tx.put(seed_table, _line("seeded", "j1", 10000))
+    mine = store.namespace("Tenant", "Production").companies["c1"].tables["customerPayments"]
+    with store.transaction() as tx:
+        tx.put(mine, _line("new", "j1", 20000))
+    assert set(seed_table) == {"seeded"}
+    assert store.namespace("tenant", "production").companies["c1"].tables["customerPayments"] is mine
+    assert len(seed_table.lookup(journalId="j1")) == 1
+    store.reset()
+    fresh = store.namespace("tenant", "production").companies["c1"].tables["customerPayments"]
+    assert set(fresh) == {"seeded"}
