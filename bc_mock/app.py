@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from bc_mock import errors, jsonio
+from bc_mock import errors, hooks, jsonio
 from bc_mock.api.views import bp as api_bp
 from bc_mock.config import Settings
 from bc_mock.control import bp as control_bp
+from bc_mock.faults import FaultSet, load_rules
+from bc_mock.journal import Journal
+from bc_mock.ratelimit import RateLimiter, parse_limit
 from bc_mock.seed import load_store
 from bc_mock.store import Store
 
@@ -24,12 +28,39 @@ class MockState:
 
     settings: Settings
     store: Store
+    journal: Journal = field(default_factory=Journal)
+    faults: FaultSet = field(default_factory=FaultSet)
+    rate_limiter: RateLimiter | None = None
+    initial_faults: list = field(default_factory=list)  # from --faults: what a reset puts back
+    # set by the runner (cli, MockServer): closes a request's connection with no answer
+    drop_connection: Callable[[dict], bool] | None = None
+
+    def reset(self) -> None:
+        """Back to the start: data, journal, fault rules (and their counters), rate-limit counts."""
+        self.store.reset()
+        self.journal.clear()
+        self.faults.clear()
+        if self.initial_faults:
+            self.faults.add_many(self.initial_faults)
+        if self.rate_limiter is not None:
+            self.rate_limiter.clear()
+
+
+def _state(settings: Settings, store: Store | None) -> MockState:
+    state = MockState(settings, store or load_store(settings.fixtures), Journal(settings.journal_size))
+    if settings.rate_limit:
+        state.rate_limiter = RateLimiter(*parse_limit(settings.rate_limit))
+    if settings.faults:
+        state.initial_faults = load_rules(settings.faults)
+        state.faults.add_many(state.initial_faults)
+    return state
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     settings = settings or Settings()
     app = Flask("bc_mock")
-    app.extensions["bc_mock"] = MockState(settings, store or load_store(settings.fixtures))
+    app.extensions["bc_mock"] = _state(settings, store)
+    hooks.install(app, _render)
     app.register_blueprint(control_bp)
     app.register_blueprint(api_bp)
     app.register_error_handler(errors.BcError, _render_bc_error)

@@ -39,13 +39,43 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         help="answer 401 to BC API requests without an Authorization header, Bearer or Basic; "
         "any token is accepted (BC_MOCK_REQUIRE_AUTH=1)",
     )
+    parser.add_argument(
+        "--faults",
+        default=defaults.faults,
+        metavar="FILE",
+        help="a JSON file of fault rules (one rule or a list) active from the start and "
+        "restored by POST /_mock/reset (BC_MOCK_FAULTS)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        default=defaults.rate_limit,
+        metavar="N/SECONDS",
+        help="answer 429 with Retry-After, as BC does, beyond N requests per tenant in any "
+        "SECONDS (BC_MOCK_RATE_LIMIT; e.g. 600/60; default: no limit)",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        default=defaults.journal_size,
+        metavar="N",
+        help="how many of the most recent requests the journal keeps (BC_MOCK_JOURNAL_SIZE; "
+        "default %(default)s)",
+    )
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default %(default)s)")
     return parser
 
 
 def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
     args = build_parser(Settings.from_env()).parse_args(argv)
-    settings = Settings(host=args.host, port=args.port, fixtures=args.fixtures, require_auth=args.require_auth)
+    settings = Settings(
+        host=args.host,
+        port=args.port,
+        fixtures=args.fixtures,
+        require_auth=args.require_auth,
+        faults=args.faults,
+        rate_limit=args.rate_limit,
+        journal_size=args.journal_size,
+    )
     return settings, args
 
 
@@ -58,11 +88,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from bc_mock.app import create_app
     from bc_mock.seed import SeedError
+    from bc_mock.server import waitress_dropper
 
     settings, args = settings_from_args(argv)
     try:
         app = create_app(settings)
-    except SeedError as error:
+    except (SeedError, ValueError) as error:  # ValueError: a bad --faults file or --rate-limit
         print(f"bc-mock: error: {error}", file=sys.stderr, flush=True)
         return 2
     try:
@@ -70,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"bc-mock: error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2
+    app.extensions["bc_mock"].drop_connection = waitress_dropper(server)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     print(f"bc-mock listening on http://{settings.host}:{server.effective_port}", flush=True)

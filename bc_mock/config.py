@@ -14,6 +14,9 @@ class Settings:
     port: int = 8080
     fixtures: str | None = None  # a folder or a JSON file; None: the bundled seed
     require_auth: bool = False
+    faults: str | None = None  # a JSON file of fault rules loaded at start-up (and on reset)
+    rate_limit: str | None = None  # "N/SECONDS": at most N requests per tenant in any SECONDS
+    journal_size: int = 10_000  # the request journal keeps this many most recent requests
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> Settings:
@@ -24,4 +27,8 @@ class Settings:
             settings.port = int(env["BC_MOCK_PORT"])
         settings.fixtures = env.get("BC_MOCK_FIXTURES") or None
         settings.require_auth = env.get("BC_MOCK_REQUIRE_AUTH", "").strip().lower() in TRUE_WORDS
+        settings.faults = env.get("BC_MOCK_FAULTS") or None
+        settings.rate_limit = env.get("BC_MOCK_RATE_LIMIT") or None
+        if env.get("BC_MOCK_JOURNAL_SIZE"):
+            settings.journal_size = int(env["BC_MOCK_JOURNAL_SIZE"])
         return settings

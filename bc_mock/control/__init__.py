@@ -1,25 +1,104 @@
-"""The /_mock control endpoints: health and reset (never subject to auth)."""
+"""The /_mock control endpoints: health, reset, fault rules and the request journal.
+
+They are never subject to auth, faults, the rate limit or the journal. Optional ``tenant``
+query parameters scope clearing and listing to one tenant, so that several test runs can
+share one server (each on a tenant of its own) without touching each other's rules.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+import json
 
-from bc_mock import __version__, jsonio
+from flask import Blueprint, Response, current_app, request
+
+from bc_mock import __version__, errors, jsonio
+from bc_mock.faults import RuleError
+from bc_mock.journal import parse_time
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
 
 
-def _json(payload: dict, status: int = 200) -> Response:
+def _json(payload: dict | list, status: int = 200) -> Response:
     return Response(jsonio.dumps(payload), status=status, content_type="application/json")
+
+
+def _state():
+    return current_app.extensions["bc_mock"]
+
+
+def _tenant() -> str | None:
+    return request.args.get("tenant") or None
 
 
 @bp.get("/health")
 def health() -> Response:
-    store = current_app.extensions["bc_mock"].store
+    store = _state().store
     return _json({"status": "ok", "version": __version__, "companies": len(store.seed_company_ids())})
 
 
 @bp.post("/reset")
 def reset() -> Response:
-    current_app.extensions["bc_mock"].store.reset()
+    _state().reset()
     return _json({"status": "reset"})
+
+
+# --- fault rules -------------------------------------------------------------
+
+
+@bp.get("/faults")
+def list_faults() -> Response:
+    return _json({"value": _state().faults.list(_tenant())})
+
+
+@bp.post("/faults")
+def add_faults() -> Response:
+    try:
+        # plain floats, not Decimal: probabilities and delays are not money
+        body = json.loads(request.get_data() or b"null")
+    except ValueError:
+        raise errors.invalid_body() from None
+    faults = _state().faults
+    if isinstance(body, list):
+        return _json([rule.to_json() for rule in faults.add_many(body)], 201)
+    if not isinstance(body, dict):
+        raise RuleError("Expected a fault rule (a JSON object) or a list of them.")
+    return _json(faults.add(body).to_json(), 201)
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    _state().faults.clear(_tenant())
+    return Response(status=204)
+
+
+@bp.delete("/faults/<rule_id>")
+def delete_fault(rule_id: str) -> Response:
+    if not _state().faults.remove(rule_id):
+        raise errors.BcError(404, "BadRequest_NotFound", f"There is no fault rule with id '{rule_id}'.")
+    return Response(status=204)
+
+
+# --- request journal ---------------------------------------------------------
+
+
+@bp.get("/requests")
+def list_requests() -> Response:
+    since = request.args.get("since")
+    try:
+        since_time = parse_time(since) if since else None
+    except ValueError:
+        raise errors.bad_request(f"'since' must be an ISO 8601 time, such as 2026-01-05T09:00:00Z: {since!r}") from None
+    entries = _state().journal.entries(
+        method=request.args.get("method"),
+        path=request.args.get("path"),
+        status=request.args.get("status"),
+        since=since_time,
+        tenant=_tenant(),
+    )
+    return _json({"value": entries})
+
+
+@bp.delete("/requests")
+def clear_requests() -> Response:
+    _state().journal.clear(_tenant())
+    return Response(status=204)

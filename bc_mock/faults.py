@@ -1,0 +1,345 @@
+"""Fault rules: which BC API requests fail on purpose, how, and when.
+
+A rule is plain JSON (the same keys from HTTP, a ``--faults`` file and Python)::
+
+    {"method": "POST", "path": "*/customerPayments*", "preset": "throttled", "times": 2}
+
+* Matching: ``method``, ``path`` (a glob, ``*`` matches anything, ``/`` included, on the path
+  after the API root, e.g. ``companies(...)/customerPayments``), ``tenant`` and ``environment``
+  (globs, case-insensitive as BC's are) and ``header`` (``{"Name": "value glob"}``).
+* Effects: ``status`` with BC's error body (``error`` overrides code and message) and
+  ``headers``; ``delayMs`` (a number or ``[min, max]``) before answering; ``drop`` closes the
+  connection with no answer; ``preset`` names one of BC's documented failures (``PRESETS``).
+* Triggers: ``times`` (fire on the first N matches, then expire), ``after`` (let the first N
+  matches through), ``every`` (fire on every Nth match), ``probability`` with ``seed`` (a
+  seeded generator per rule, so a run repeats the same sequence).
+
+A rule with only ``delayMs`` is latency: it slows the request and lets it through, and
+several latency rules add up. The first failing rule (status or drop) that fires decides the
+answer; rules are tried in the order they were added.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bc_mock import errors
+
+MATCH_KEYS = ("method", "path", "tenant", "environment", "header")
+EFFECT_KEYS = ("status", "error", "headers", "delayMs", "drop", "preset")
+TRIGGER_KEYS = ("times", "after", "every", "probability", "seed")
+RULE_KEYS = MATCH_KEYS + EFFECT_KEYS + TRIGGER_KEYS
+
+# BC's documented failures (bc-api-facts.md §7.3, §7.8). The exact texts BC sends for 408, 503
+# and 504 are not documented; those messages are bc_mock's own (noted in the README).
+PRESETS: dict[str, dict] = {
+    "throttled": {"status": 429, "headers": {"Retry-After": "1"}},
+    "timeout": {"status": 408},
+    "gateway-timeout": {"status": 504},
+    "unavailable": {"status": 503, "headers": {"Retry-After": "1"}},
+    "conflict": {"status": 409},
+    "server-error": {"status": 500},
+    "drop": {"drop": True},
+}
+
+# The code and message BC answers per status, used when a rule gives no ``error``.
+THROTTLED_MESSAGE = "Too many requests reached. Actual ({actual}). Maximum ({maximum})."
+DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("BadRequest", "Bad Request"),
+    401: ("Authentication_InvalidCredentials", "The server has rejected the client credentials."),
+    403: ("Authorization_InsufficientPermissions", "You do not have permission to perform this action."),
+    404: ("BadRequest_NotFound", "No HTTP resource was found that matches the request URI '{url}'."),
+    408: ("Request_Timeout", "The operation has timed out."),
+    409: ("Request_EntityChanged", "Another user has already changed the record."),
+    429: ("Application_TooManyRequests", THROTTLED_MESSAGE.format(actual=601, maximum=600)),
+    500: ("Internal_ServerError", "An unexpected error occurred on the server."),
+    502: ("Internal_ServerError", "Bad Gateway"),
+    503: ("Internal_TenantUnavailable", "The tenant '{tenant}' is not accessible"),
+    504: ("GatewayTimeout", "The request took longer than 10 minutes to complete and was aborted."),
+}
+
+
+class RuleError(errors.BcError, ValueError):
+    """A malformed fault rule (400 in BC's format over HTTP, a ValueError in Python)."""
+
+    def __init__(self, message: str):
+        super().__init__(400, "BadRequest", message)
+
+
+@lru_cache(maxsize=512)
+def glob_regex(pattern: str, ignore_case: bool = False) -> re.Pattern:
+    """``*`` matches any characters (``/`` included); everything else is literal."""
+    body = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def glob_match(pattern: str, text: str, ignore_case: bool = False) -> bool:
+    return glob_regex(pattern, ignore_case).fullmatch(text) is not None
+
+
+@dataclass
+class RequestInfo:
+    """What a rule can match on, taken from one BC API request."""
+
+    method: str
+    api_path: str  # after the API root: companies(...)/customerPayments
+    path: str  # the URL's whole path
+    tenant: str
+    environment: str
+    headers: dict[str, str]  # names lower-cased
+    in_batch: bool = False  # a $batch operation: it has no connection of its own to drop
+
+
+@dataclass
+class Decision:
+    """What the faults ask of one request: a delay, then maybe an error or a drop."""
+
+    delay_ms: float = 0.0
+    error: errors.BcError | None = None
+    drop: bool = False
+    rule_id: str | None = None  # the failing rule, else the first latency rule that fired
+    fired: list[str] = field(default_factory=list)
+
+
+class Rule:
+    """One validated rule with its counters. Mutated only under FaultSet's lock."""
+
+    def __init__(self, spec: dict, rule_id: str):
+        self.spec = _validate(spec)
+        self.id = rule_id
+        merged = {**PRESETS.get(self.spec.get("preset"), {}), **self.spec}
+        merged["headers"] = {**PRESETS.get(self.spec.get("preset"), {}).get("headers", {}),
+                             **self.spec.get("headers", {})}
+        self.effect = merged
+        self.matches = 0  # requests that matched (fired or not)
+        self.hits = 0  # times it fired
+        self._random = random.Random(self.spec.get("seed"))
+
+    @property
+    def fails(self) -> bool:
+        return bool(self.effect.get("drop")) or "status" in self.effect
+
+    @property
+    def expired(self) -> bool:
+        return "times" in self.spec and self.hits >= self.spec["times"]
+
+    def matches_request(self, info: RequestInfo) -> bool:
+        spec = self.spec
+        if info.in_batch and self.effect.get("drop"):
+            return False
+        if "method" in spec and info.method.upper() not in _methods(spec["method"]):
+            return False
+        if "path" in spec and not (glob_match(spec["path"], info.api_path) or
+                                   glob_match(spec["path"], info.path)):
+            return False
+        if "tenant" in spec and not glob_match(spec["tenant"], info.tenant, ignore_case=True):
+            return False
+        if "environment" in spec and not glob_match(spec["environment"], info.environment, True):
+            return False
+        for name, value_glob in spec.get("header", {}).items():
+            value = info.headers.get(name.lower())
+            if value is None or not glob_match(value_glob, value):
+                return False
+        return True
+
+    def triggers(self) -> bool:
+        """Count one match and say whether the rule fires on it."""
+        if self.expired:
+            return False
+        self.matches += 1
+        eligible = self.matches - self.spec.get("after", 0)
+        if eligible <= 0:
+            return False
+        if "every" in self.spec and eligible % self.spec["every"]:
+            return False
+        # drawn on every eligible match, so the sequence depends only on the seed and the count
+        if "probability" in self.spec and self._random.random() >= self.spec["probability"]:
+            return False
+        self.hits += 1
+        return True
+
+    def delay_ms(self) -> float:
+        delay = self.effect.get("delayMs", 0)
+        if isinstance(delay, list):
+            return self._random.uniform(delay[0], delay[1])
+        return float(delay)
+
+    def error(self, info: RequestInfo, url: str) -> errors.BcError:
+        status = self.effect["status"]
+        code, message = DEFAULT_ERRORS.get(status, ("Unknown", f"The request failed with status {status}."))
+        override = self.effect.get("error") or {}
+        message = override.get("message", message.format(url=url, tenant=info.tenant))
+        return errors.BcError(status, override.get("code", code), message, dict(self.effect["headers"]))
+
+    def to_json(self) -> dict:
+        return {"id": self.id, **self.spec, "hits": self.hits, "matches": self.matches,
+                "expired": self.expired}
+
+
+class FaultSet:
+    """The active rules, in the order they were added; thread-safe."""
+
+    def __init__(self):
+        self._rules: list[Rule] = []
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def add(self, spec: dict) -> Rule:
+        with self._lock:
+            rule = Rule(spec, f"f{next(self._ids)}")
+            self._rules.append(rule)
+            return rule
+
+    def add_many(self, specs: list) -> list[Rule]:
+        """All or none: one bad rule adds nothing."""
+        if not isinstance(specs, list):
+            raise RuleError("Expected a fault rule (a JSON object) or a list of them.")
+        for index, spec in enumerate(specs):
+            try:
+                _validate(spec)
+            except RuleError as error:
+                raise RuleError(f"Rule {index}: {error.message}") from None
+        return [self.add(spec) for spec in specs]
+
+    def list(self, tenant: str | None = None) -> list[dict]:
+        with self._lock:
+            return [rule.to_json() for rule in self._rules if _for_tenant(rule, tenant)]
+
+    def remove(self, rule_id: str) -> bool:
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [rule for rule in self._rules if rule.id != rule_id]
+            return len(self._rules) < before
+
+    def clear(self, tenant: str | None = None) -> None:
+        """Remove every rule, or only those scoped to ``tenant``."""
+        with self._lock:
+            self._rules = [rule for rule in self._rules if tenant is not None and not _for_tenant(rule, tenant)]
+
+    def decide(self, info: RequestInfo, url: str) -> Decision:
+        decision = Decision()
+        with self._lock:
+            for rule in self._rules:
+                if decision.error or decision.drop:
+                    break
+                if not rule.matches_request(info) or not rule.triggers():
+                    continue
+                decision.fired.append(rule.id)
+                decision.delay_ms += rule.delay_ms()
+                if rule.fails:
+                    decision.rule_id = rule.id
+                    if rule.effect.get("drop"):
+                        decision.drop = True
+                    else:
+                        decision.error = rule.error(info, url)
+                elif decision.rule_id is None:
+                    decision.rule_id = rule.id
+        return decision
+
+
+def _for_tenant(rule: Rule, tenant: str | None) -> bool:
+    return tenant is None or rule.spec.get("tenant", "").lower() == tenant.lower()
+
+
+def _methods(value) -> set[str]:
+    return {m.upper() for m in ([value] if isinstance(value, str) else value)}
+
+
+def _validate(spec: object) -> dict:
+    """The rule as given, checked; a precise RuleError for the first problem."""
+    if not isinstance(spec, dict):
+        raise RuleError("A fault rule must be a JSON object.")
+    unknown = [key for key in spec if key not in RULE_KEYS and key not in ("id", "hits", "matches", "expired")]
+    if unknown:
+        raise RuleError(f"Unknown fault rule key '{unknown[0]}'. Known keys: {', '.join(RULE_KEYS)}.")
+    spec = {key: value for key, value in spec.items() if key in RULE_KEYS and value is not None}
+    for key in ("path", "tenant", "environment"):
+        if key in spec and not isinstance(spec[key], str):
+            raise RuleError(f"'{key}' must be a string (a glob).")
+    method = spec.get("method")
+    if method is not None and not (isinstance(method, str) or
+                                   (isinstance(method, list) and all(isinstance(m, str) for m in method))):
+        raise RuleError("'method' must be a string or a list of strings.")
+    for key in ("header", "headers"):
+        value = spec.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise RuleError(f"'{key}' must be an object of header names to string values.")
+    _check_effects(spec)
+    _check_triggers(spec)
+    return spec
+
+
+def _check_effects(spec: dict) -> None:
+    preset = spec.get("preset")
+    if preset is not None and preset not in PRESETS:
+        raise RuleError(f"Unknown preset '{preset}'. Known presets: {', '.join(PRESETS)}.")
+    status = spec.get("status")
+    if status is not None and (not _is_int(status) or not 400 <= status <= 599):
+        raise RuleError("'status' must be an HTTP error status, 400 to 599.")
+    error = spec.get("error")
+    if error is not None and (not isinstance(error, dict) or set(error) - {"code", "message"}
+                              or not all(isinstance(v, str) for v in error.values())):
+        raise RuleError("'error' must be an object with string 'code' and 'message'.")
+    if "drop" in spec and not isinstance(spec["drop"], bool):
+        raise RuleError("'drop' must be true or false.")
+    delay = spec.get("delayMs")
+    if delay is not None and not _valid_delay(delay):
+        raise RuleError("'delayMs' must be a number of milliseconds or [min, max] (0 to 600000).")
+    failing = spec.get("drop") or "status" in spec or PRESETS.get(preset, {})
+    if not failing and "delayMs" not in spec:
+        raise RuleError("A fault rule needs an effect: 'status', 'preset', 'delayMs' or 'drop'.")
+
+
+def _check_triggers(spec: dict) -> None:
+    for key in ("times", "every"):
+        if key in spec and (not _is_int(spec[key]) or spec[key] < 1):
+            raise RuleError(f"'{key}' must be a whole number of at least 1.")
+    if "after" in spec and (not _is_int(spec["after"]) or spec["after"] < 0):
+        raise RuleError("'after' must be a whole number of at least 0.")
+    probability = spec.get("probability")
+    if probability is not None and (not _is_number(probability) or not 0 <= probability <= 1):
+        raise RuleError("'probability' must be a number from 0 to 1.")
+    if "seed" in spec and not (_is_int(spec["seed"]) or isinstance(spec["seed"], str)):
+        raise RuleError("'seed' must be a whole number or a string.")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _valid_delay(delay) -> bool:
+    if _is_number(delay):
+        return 0 <= delay <= 600_000
+    return (isinstance(delay, list) and len(delay) == 2 and all(_is_number(d) for d in delay)
+            and 0 <= delay[0] <= delay[1] <= 600_000)
+
+
+def load_rules(path: str) -> list[dict]:
+    """The rules of a ``--faults`` file: one rule, a list, or ``{"value": [...]}`` (as GET answers).
+
+    Raises ValueError naming the file and the problem, so the command can refuse to start.
+    """
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"cannot read fault rules from {path}: {error}") from None
+    if isinstance(data, dict) and isinstance(data.get("value"), list):
+        data = data["value"]
+    specs = data if isinstance(data, list) else [data]
+    try:
+        FaultSet().add_many(specs)  # validate all before serving
+    except RuleError as error:
+        raise ValueError(f"{path}: {error.message}") from None
+    return specs

@@ -1,0 +1,98 @@
+"""The BC API requests' way in and out: journal, rate limit and faults.
+
+These run as app-level Flask hooks around the BC blueprint, before the view (so an injected
+failure is decided before the request reaches the store, and changes nothing) and after it
+(to close the journal entry with the answer). /_mock requests pass untouched.
+
+``$batch`` sub-requests are dispatched through the app as requests of their own, carrying
+``environ["bc_mock.batch_id"]``: each gets its own journal entry tied to the batch, and fault
+rules apply to them too, except ``drop`` (one operation of a batch has no connection of its
+own to drop). The rate limit counts the ``$batch`` request once, not its operations.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, g, request
+
+from bc_mock import errors
+from bc_mock.faults import RequestInfo
+from bc_mock.journal import parse_json
+
+BATCH_ID_KEY = "bc_mock.batch_id"
+API_BLUEPRINT = "bc_api"
+
+
+def install(app: Flask, render: Callable[[errors.BcError], Response]) -> None:
+    app.before_request(lambda: _before(render))
+    app.after_request(_after)
+
+
+def _before(render) -> Response | None:
+    if request.blueprint != API_BLUEPRINT:
+        return None
+    state = current_app.extensions["bc_mock"]
+    started = time.perf_counter()
+    args = request.view_args or {}
+    batch_id = request.environ.get(BATCH_ID_KEY)
+    info = RequestInfo(
+        method=request.method,
+        api_path=args.get("rest", ""),
+        path=request.path,
+        tenant=args.get("tenant", "default"),
+        environment=args.get("environment", "production"),
+        headers={name.lower(): value for name, value in request.headers.items()},
+        in_batch=batch_id is not None,
+    )
+    entry = state.journal.open_entry(
+        method=request.method,
+        url=request.url,
+        path=request.path,
+        api_path=info.api_path,
+        query=request.args.to_dict(),
+        headers=dict(request.headers.items()),
+        body=parse_json(request.get_data(cache=True)),
+        tenant=info.tenant,
+        environment=info.environment,
+        batch_id=batch_id,
+    )
+    g.bc_mock_entry, g.bc_mock_started = entry, started
+
+    if state.rate_limiter is not None and batch_id is None:
+        refusal = state.rate_limiter.check(info.tenant)
+        if refusal is not None:
+            entry["rateLimited"] = True
+            return render(refusal)
+
+    decision = state.faults.decide(info, request.url)
+    if not decision.fired:
+        return None
+    state.journal.close_entry(entry, fault=decision.rule_id, faults=decision.fired)
+    if decision.delay_ms:
+        time.sleep(decision.delay_ms / 1000)
+    if decision.drop:
+        dropper = state.drop_connection
+        if dropper is not None and dropper(request.environ):
+            entry["dropped"] = True
+            return Response(b"", status=500)  # never reaches the client: its connection is gone
+        return render(errors.BcError(500, "Internal_ServerError",
+                                     "The connection could not be dropped: this server does not support it."))
+    if decision.error is not None:
+        return render(decision.error)
+    return None
+
+
+def _after(response: Response) -> Response:
+    entry = g.pop("bc_mock_entry", None)
+    if entry is None:
+        return response
+    journal = current_app.extensions["bc_mock"].journal
+    duration = round((time.perf_counter() - g.pop("bc_mock_started")) * 1000, 3)
+    if entry["dropped"]:
+        journal.close_entry(entry, durationMs=duration)
+        return response
+    body = None if response.is_streamed else parse_json(response.get_data())
+    journal.close_entry(entry, status=response.status_code, responseBody=body, durationMs=duration)
+    return response

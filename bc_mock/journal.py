@@ -1,0 +1,137 @@
+"""The request journal: every BC API request, bounded to the most recent N.
+
+An entry is opened when a request arrives (so a slow or dropped request is visible while it
+is served) and closed with the answer. Entries are plain dicts in the public shape (see
+``open_entry``); the deque's ``maxlen`` keeps memory flat however long the mock runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+import threading
+from collections import deque
+
+from bc_mock.faults import glob_match
+
+DEFAULT_SIZE = 10_000
+REDACTED_HEADERS = ("authorization", "proxy-authorization")
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(text: str) -> dt.datetime:
+    """An ISO 8601 time; naive times are taken as UTC. ValueError when it is not one."""
+    text = text.strip().replace("Z", "+00:00")
+    text = re.sub(r" (\d\d:\d\d)$", r"+\1", text)  # a '+' that arrived unencoded in a query string
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def redact(headers: dict[str, str]) -> dict[str, str]:
+    """Headers with credentials hidden; the scheme (Bearer, Basic) stays visible."""
+    out = {}
+    for name, value in headers.items():
+        if name.lower() in REDACTED_HEADERS:
+            scheme, _, secret = value.partition(" ")
+            value = f"{scheme} [redacted]" if secret else "[redacted]"
+        out[name] = value
+    return out
+
+
+def parse_json(raw: bytes) -> object:
+    """The JSON value of a body; None when empty; the text itself when it is not JSON."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(raw)} bytes, not UTF-8>"
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class Journal:
+    def __init__(self, size: int = DEFAULT_SIZE):
+        self._entries: deque[dict] = deque(maxlen=max(size, 0))
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        return self._entries.maxlen or 0
+
+    def open_entry(self, **fields) -> dict:
+        """Record a request as it arrives; ``close_entry`` completes it."""
+        entry = {
+            "id": next(self._ids),
+            "time": now_iso(),
+            "method": fields["method"],
+            "url": fields["url"],
+            "path": fields["path"],
+            "apiPath": fields.get("api_path"),
+            "query": fields.get("query", {}),
+            "headers": redact(fields.get("headers", {})),
+            "body": fields.get("body"),
+            "tenant": fields.get("tenant"),
+            "environment": fields.get("environment"),
+            "status": None,
+            "responseBody": None,
+            "durationMs": None,
+            "fault": None,
+            "faults": [],
+            "dropped": False,
+            "rateLimited": False,
+            "batchId": fields.get("batch_id"),
+        }
+        with self._lock:
+            self._entries.append(entry)
+        return entry
+
+    def close_entry(self, entry: dict, **fields) -> None:
+        with self._lock:
+            entry.update(fields)
+
+    def entries(self, method: str | None = None, path: str | None = None, status: str | int | None = None,
+                since: dt.datetime | None = None, tenant: str | None = None) -> list[dict]:
+        """Copies of the matching entries, oldest first."""
+        with self._lock:
+            entries = [dict(entry) for entry in self._entries]
+        return [entry for entry in entries if _matches(entry, method, path, status, since, tenant)]
+
+    def clear(self, tenant: str | None = None) -> None:
+        with self._lock:
+            if tenant is None:
+                self._entries.clear()
+                return
+            kept = [e for e in self._entries if (e["tenant"] or "").lower() != tenant.lower()]
+            self._entries.clear()
+            self._entries.extend(kept)
+
+
+def _matches(entry: dict, method, path, status, since, tenant) -> bool:
+    if method and entry["method"].upper() != method.upper():
+        return False
+    if path and not (glob_match(path, entry["apiPath"] or "") or glob_match(path, entry["path"])):
+        return False
+    if status is not None and not status_matches(str(status), entry["status"]):
+        return False
+    if since is not None and parse_time(entry["time"]) < since:
+        return False
+    return tenant is None or (entry["tenant"] or "").lower() == tenant.lower()
+
+
+def status_matches(wanted: str, status: int | None) -> bool:
+    """``wanted`` is a status (``429``) or a class (``4xx``)."""
+    if status is None:
+        return False
+    wanted = wanted.strip().lower()
+    if len(wanted) == 3 and wanted.endswith("xx"):
+        return str(status)[0] == wanted[0]
+    return wanted == str(status)

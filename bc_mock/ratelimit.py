@@ -1,0 +1,59 @@
+"""BC's request rate limit, per tenant: at most N requests in any window of S seconds.
+
+BC counts requests over a sliding window (6,000 per 5 minutes per user today, 600 per minute
+per environment before) and answers 429 ``Application_TooManyRequests`` with ``Retry-After``
+when the limit is reached. bc_mock counts per tenant (it has no users); refused requests do
+not count, as they do not reach BC's service tier.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+
+from bc_mock import errors
+from bc_mock.faults import THROTTLED_MESSAGE
+
+
+def parse_limit(text: str) -> tuple[int, float]:
+    """``"600/60"`` -> (600, 60.0). ValueError with a readable message when malformed."""
+    count, _, seconds = str(text).partition("/")
+    try:
+        limit, window = int(count), float(seconds or "60")
+    except ValueError:
+        raise ValueError(f"rate limit must look like N/SECONDS (e.g. 600/60), not {text!r}") from None
+    if limit < 1 or window <= 0:
+        raise ValueError(f"rate limit must be at least 1 request per a positive number of seconds: {text!r}")
+    return limit, window
+
+
+class RateLimiter:
+    def __init__(self, limit: int, window: float, clock=time.monotonic):
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, tenant: str) -> errors.BcError | None:
+        """Count one request of ``tenant``; the 429 to answer when it is over the limit."""
+        now = self._clock()
+        with self._lock:
+            seen = self._seen.setdefault(tenant.lower(), deque())
+            while seen and seen[0] <= now - self.window:
+                seen.popleft()
+            if len(seen) < self.limit:
+                seen.append(now)
+                return None
+            retry_after = max(1, math.ceil(seen[0] + self.window - now))
+        message = THROTTLED_MESSAGE.format(actual=self.limit + 1, maximum=self.limit)
+        return errors.BcError(429, "Application_TooManyRequests", message, {"Retry-After": str(retry_after)})
+
+    def clear(self, tenant: str | None = None) -> None:
+        with self._lock:
+            if tenant is None:
+                self._seen.clear()
+            else:
+                self._seen.pop(tenant.lower(), None)
