@@ -19,6 +19,8 @@ class BcError(Exception):
     """An error answered to the client in BC's error format."""
 
     def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        # messages quote what the client sent; a lone surrogate there must not break the answer
+        message = message.encode("utf-8", "backslashreplace").decode("utf-8")
         super().__init__(message)
         self.status = status
         self.code = code

@@ -59,6 +59,14 @@ def format_datetime(value: dt.datetime) -> str:
     return text + "Z"
 
 
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _conversion_error(value: object, edm: str) -> errors.BcError:
     return errors.bad_request(f"Cannot convert the literal '{value}' to the expected type '{edm}'.")
 
@@ -113,6 +121,9 @@ class Text(Kind):
         return self._check_length(value)
 
     def _check_length(self, value: str) -> str:
+        if not _is_unicode(value):
+            # a lone UTF-16 surrogate ("\ud800") parses as JSON but is no text BC could store
+            fail(errors.invalid_body())
         if self.max_length is not None and len(value) > self.max_length:
             fail(errors.string_too_long(value, self.max_length))
         return value
