@@ -32,6 +32,7 @@ USER 10001:10001
 EXPOSE 8080
 # Python only (the image has no curl); the port follows BC_MOCK_PORT.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/_mock/health' % os.environ.get('BC_MOCK_PORT', '8080'), timeout=2)"]
+    CMD ["python", "-c", "import os, urllib.request as r; \
+r.urlopen('http://127.0.0.1:%s/_mock/health' % os.getenv('BC_MOCK_PORT', '8080'), timeout=2)"]
 # Exec form: bc-mock is PID 1 and receives `docker stop`'s SIGTERM itself, and exits at once.
 ENTRYPOINT ["bc-mock"]
