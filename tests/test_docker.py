@@ -412,7 +412,7 @@ def test_loads_fault_rules_from_a_mounted_file(run_container, tmp_path):
 
 
 def test_docker_reports_it_healthy(container):
-    # Docker's first check runs one interval (10 s) after the start; the tests above used most of it
+    # Docker's first check runs one interval (5 s) after the start; the tests above used most of it
     deadline = time.monotonic() + 40
     status = ""
     while time.monotonic() < deadline:
