@@ -14,9 +14,10 @@ A rule is plain JSON (the same keys from HTTP, a ``--faults`` file and Python)::
   matches through), ``every`` (fire on every Nth match), ``probability`` with ``seed`` (a
   seeded generator per rule, so a run repeats the same sequence).
 
-A rule with only ``delayMs`` is latency: it slows the request and lets it through, and
-several latency rules add up. The first failing rule (status or drop) that fires decides the
-answer; rules are tried in the order they were added.
+A rule with only ``delayMs`` is latency: it slows the request and lets it through; every
+latency rule that fires adds its delay. Failing rules (status or drop) are tried in the order
+they were added: the first that fires decides the answer, and the later ones do not count the
+request as a match.
 """
 
 from __future__ import annotations
@@ -225,8 +226,8 @@ class FaultSet:
         decision = Decision()
         with self._lock:
             for rule in self._rules:
-                if decision.error or decision.drop:
-                    break
+                if rule.fails and (decision.error or decision.drop):
+                    continue  # decided: later failing rules neither fire nor count this match
                 if not rule.matches_request(info) or not rule.triggers():
                     continue
                 decision.fired.append(rule.id)

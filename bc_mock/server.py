@@ -82,7 +82,6 @@ class MockServer:
         self._server = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
-        self._session = None
         self.faults = Faults(self)
 
     # --- life cycle -----------------------------------------------------------
@@ -115,9 +114,6 @@ class MockServer:
             wasyncore.loop(timeout=1.0, map=self._server._map, count=1)
 
     def stop(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
         if self._thread is None:
             return
         from waitress import wasyncore
@@ -233,19 +229,37 @@ class MockServer:
         lines = [f"  {e['method']} {e['apiPath'] or e['path']} -> {_outcome(e)}" for e in entries]
         return f"Received {len(entries)} request{'s' if len(entries) != 1 else ''}:\n" + "\n".join(lines)
 
-    def _control(self, method: str, path: str, json=None, params: dict | None = None):
-        import requests
+    def _control(self, method: str, path: str, json: dict | None = None, params: dict | None = None):
+        """One call to the attached server's /_mock endpoints (standard library only)."""
+        import json as jsonlib
+        import urllib.error
+        import urllib.parse
+        import urllib.request
 
-        if self._session is None:
-            self._session = requests.Session()
-        params = {key: value for key, value in (params or {}).items() if value is not None}
-        response = self._session.request(method, self.url + path, json=json, params=params, timeout=30)
-        if response.status_code == 400 and path.startswith("/_mock/faults"):
-            from bc_mock.faults import RuleError
+        query = urllib.parse.urlencode({key: value for key, value in (params or {}).items() if value is not None})
+        data = None if json is None else jsonlib.dumps(json).encode()
+        call = urllib.request.Request(self.url + path + (f"?{query}" if query else ""), data=data, method=method,
+                                      headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(call, timeout=30) as response:
+                content = response.read()
+        except urllib.error.HTTPError as error:
+            message = _error_message(error.read()) or str(error)
+            if error.code == 400 and path.startswith("/_mock/faults"):
+                from bc_mock.faults import RuleError
 
-            raise RuleError(response.json()["error"]["message"].split("  CorrelationId:")[0])
-        response.raise_for_status()
-        return response.json() if response.content else None
+                raise RuleError(message) from None
+            raise RuntimeError(f"bc_mock at {self.url} answered {method} {path} with {error.code}: {message}") from None
+        return jsonlib.loads(content) if content else None
+
+
+def _error_message(raw: bytes) -> str | None:
+    import json
+
+    try:
+        return json.loads(raw)["error"]["message"].split("  CorrelationId:")[0]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _outcome(entry: dict) -> str:

@@ -1,0 +1,219 @@
+"""The request journal over HTTP: what an entry holds, the filters, the bound, redaction, $batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+import requests
+
+from bc_mock import MockServer
+from bc_mock.app import create_app
+from tests.helpers import GENERAL, USA, error_of, start_server
+
+PAYMENT = {"customerNumber": "10000", "amount": -100}
+
+
+@pytest.fixture
+def journal(server_url, tenant):
+    """This test's tenant's journal entries, read over /_mock/requests."""
+
+    def entries(**filters) -> list[dict]:
+        response = requests.get(f"{server_url}/_mock/requests", params={"tenant": tenant, **filters})
+        assert response.status_code == 200, response.text
+        assert set(response.json()) == {"value"}
+        return response.json()["value"]
+
+    yield entries
+    requests.delete(f"{server_url}/_mock/requests", params={"tenant": tenant})
+
+
+def test_an_entry_holds_the_request_and_the_answer(bc, journal, tenant):
+    url = bc.url(bc.payments()) + "?$top=5&tag=a"
+    response = bc.session.post(url, json=PAYMENT, headers={"Authorization": "Bearer secret-token", "X-Trace": "t1"})
+    assert response.status_code == 201
+    (entry,) = journal()
+    keys = {"id", "time", "method", "url", "path", "query", "headers", "body", "status", "responseBody",
+            "durationMs", "fault", "batchId"}
+    assert keys <= set(entry)
+    assert entry["method"] == "POST"
+    assert entry["url"] == url
+    assert entry["path"] == f"/v2.0/{tenant}/production/api/v2.0/companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
+    assert entry["apiPath"] == f"companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
+    assert entry["query"] == {"$top": "5", "tag": "a"}
+    assert entry["headers"]["Authorization"] == "Bearer [redacted]"
+    assert "secret-token" not in str(entry)
+    assert entry["headers"]["X-Trace"] == "t1"
+    assert entry["body"] == PAYMENT
+    assert entry["status"] == 201
+    assert entry["responseBody"] == response.json()
+    assert isinstance(entry["durationMs"], float) and entry["durationMs"] >= 0
+    assert entry["fault"] is None and entry["batchId"] is None
+    assert dt.datetime.fromisoformat(entry["time"].replace("Z", "+00:00")).tzinfo is not None
+    assert entry["time"].endswith("Z")
+
+
+def test_basic_credentials_are_redacted_too(bc, journal):
+    bc.get("companies", auth=("user", "web-service-key"))
+    (entry,) = journal()
+    assert entry["headers"]["Authorization"] == "Basic [redacted]"
+
+
+def test_errors_and_bodies_that_are_not_json_are_recorded(bc, journal):
+    response = bc.session.post(bc.url(bc.journals()), data=b"{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    (entry,) = journal()
+    assert entry["body"] == "{not json"
+    assert entry["status"] == 400 and entry["responseBody"]["error"]["code"] == "BadRequest"
+
+
+def test_a_request_without_a_body_records_null(bc, journal):
+    bc.get("companies")
+    assert journal()[0]["body"] is None
+
+
+def test_entries_are_newest_last_with_increasing_ids(bc, journal):
+    bc.get("companies")
+    bc.get(bc.journals())
+    bc.post(bc.journals(), {"code": "NEW"})
+    entries = journal()
+    assert [e["method"] for e in entries] == ["GET", "GET", "POST"]
+    assert [e["id"] for e in entries] == sorted(e["id"] for e in entries)
+
+
+def test_control_requests_are_not_recorded(server_url, bc, journal):
+    requests.get(f"{server_url}/_mock/health")
+    requests.get(f"{server_url}/_mock/faults")
+    bc.get("companies")
+    assert [e["apiPath"] for e in journal()] == ["companies"]
+    everything = requests.get(f"{server_url}/_mock/requests").json()["value"]
+    assert not any(e["path"].startswith("/_mock") for e in everything)
+
+
+def test_filters_method_path_status(bc, journal):
+    bc.get("companies")
+    bc.get(bc.journals())
+    bc.post(bc.journals(), {"code": "NEW"})
+    bc.post(bc.journals(), {"code": "MUCH-TOO-LONG"})
+    bc.post(bc.payments(), PAYMENT)
+    assert [e["method"] for e in journal(method="post")] == ["POST"] * 3
+    assert len(journal(path="*/customerPaymentJournals")) == 3
+    assert len(journal(path="*/customerPayments*")) == 1
+    assert len(journal(path="companies")) == 1
+    assert [e["status"] for e in journal(status=201)] == [201, 201]
+    assert [e["status"] for e in journal(status="4xx")] == [400]
+    assert [e["body"] for e in journal(method="POST", path="*Journals", status=201)] == [{"code": "NEW"}]
+
+
+def test_filter_since(bc, journal):
+    bc.get("companies")
+    time.sleep(0.01)
+    middle = journal()[0]["time"]
+    time.sleep(0.01)
+    bc.get(bc.journals())
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
+    assert [e["apiPath"] for e in journal(since=middle)] == ["companies", bc.journals()]  # at or after
+    cut = (dt.datetime.fromisoformat(middle.replace("Z", "+00:00")) + dt.timedelta(milliseconds=5)).isoformat()
+    assert [e["apiPath"] for e in journal(since=cut)] == [bc.journals()]
+    assert journal(since=later.isoformat()) == []
+
+
+def test_a_bad_since_is_bcs_400(server_url):
+    response = requests.get(f"{server_url}/_mock/requests", params={"since": "yesterday"})
+    status, code, message = error_of(response)
+    assert (status, code) == (400, "BadRequest") and "ISO 8601" in message
+
+
+def test_delete_empties_the_journal_of_a_tenant(server_url, bc, journal, tenant):
+    bc.get("companies")
+    assert requests.delete(f"{server_url}/_mock/requests", params={"tenant": tenant}).status_code == 204
+    assert journal() == []
+
+
+def test_fault_id_is_recorded(server_url, bc, journal, tenant):
+    rule = requests.post(f"{server_url}/_mock/faults",
+                         json={"tenant": tenant, "path": "companies", "preset": "throttled", "times": 1}).json()
+    bc.get("companies")
+    bc.get("companies")
+    assert [(e["status"], e["fault"]) for e in journal()] == [(429, rule["id"]), (200, None)]
+
+
+# --- $batch: the outer request and each operation, tied by batchId ---------------------------------
+
+
+def test_batch_operations_are_entries_of_their_own():
+    """The contract with the $batch dispatcher: operations carry environ["bc_mock.batch_id"]."""
+    app = create_app()
+    client = app.test_client()
+    client.get("/api/v2.0/companies", environ_overrides={"bc_mock.batch_id": "batch-1"})
+    client.post(f"/api/v2.0/companies({USA})/customerPaymentJournals", json={"code": "B1"},
+                environ_overrides={"bc_mock.batch_id": "batch-1"})
+    client.get("/api/v2.0/companies")
+    entries = app.extensions["bc_mock"].journal.entries()
+    assert [(e["method"], e["batchId"], e["status"]) for e in entries] == [
+        ("GET", "batch-1", 200), ("POST", "batch-1", 201), ("GET", None, 200)]
+
+
+def test_batch_over_http_records_the_batch_and_its_operations(bc, journal):
+    batch = {"requests": [
+        {"method": "GET", "id": "1", "url": "companies"},
+        {"method": "POST", "id": "2", "url": bc.journals(), "headers": {"Content-Type": "application/json"},
+         "body": {"code": "BATCHED"}},
+    ]}
+    response = bc.post("$batch", batch)
+    if response.status_code in (400, 404, 405):
+        pytest.skip(f"$batch is not served yet ({response.status_code})")
+    entries = journal()
+    (outer,) = [e for e in entries if e["apiPath"] == "$batch"]
+    operations = [e for e in entries if e["batchId"] is not None]
+    assert len(operations) == 2
+    assert {e["method"] for e in operations} == {"GET", "POST"}
+    assert outer["batchId"] is None and outer["status"] == 200
+
+
+# --- the bound ------------------------------------------------------------------------------------
+
+
+def test_the_journal_keeps_only_the_most_recent_entries():
+    with MockServer(journal_size=5) as mock:
+        for number in range(12):
+            requests.get(mock.api_url() + f"/companies?n={number}")
+        entries = mock.requests()
+        assert [e["query"]["n"] for e in entries] == ["7", "8", "9", "10", "11"]
+        assert [e["id"] for e in entries] == [8, 9, 10, 11, 12]
+
+
+def test_journal_size_option_and_variable():
+    process, url = start_server("--journal-size", "3")
+    try:
+        for _ in range(5):
+            requests.get(f"{url}/api/v2.0/companies")
+        assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 3
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    process, url = start_server(env={"BC_MOCK_JOURNAL_SIZE": "2"})
+    try:
+        for _ in range(5):
+            requests.get(f"{url}/api/v2.0/companies")
+        assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 2
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_memory_stays_flat_under_a_long_run():
+    """A bounded deque: after many more requests than the bound, the journal holds the bound."""
+    app = create_app(_settings(journal_size=50))
+    client = app.test_client()
+    for _ in range(400):
+        client.get("/api/v2.0/companies")
+    journal = app.extensions["bc_mock"].journal
+    assert len(journal.entries()) == 50 and journal.size == 50
+
+
+def _settings(**changes):
+    from bc_mock.config import Settings
+
+    return Settings(**changes)
