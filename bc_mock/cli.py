@@ -61,8 +61,22 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         help="how many of the most recent requests the journal keeps (BC_MOCK_JOURNAL_SIZE; "
         "default %(default)s)",
     )
+    parser.add_argument(
+        "--page-size",
+        type=_positive,
+        default=defaults.page_size,
+        metavar="N",
+        help="the most records a list returns in one page before an @odata.nextLink "
+        "(BC_MOCK_PAGE_SIZE; default %(default)s, as BC Online)",
+    )
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default %(default)s)")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return int(text)
 
 
 def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
@@ -75,6 +89,7 @@ def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argpars
         faults=args.faults,
         rate_limit=args.rate_limit,
         journal_size=args.journal_size,
+        page_size=args.page_size,
     )
     return settings, args
 

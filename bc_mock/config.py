@@ -14,6 +14,7 @@ class Settings:
     port: int = 8080
     fixtures: str | None = None  # a folder or a JSON file; None: the bundled seed
     require_auth: bool = False
+    page_size: int = 20_000  # the most records in one page of a list, as BC Online
     faults: str | None = None  # a JSON file of fault rules loaded at start-up (and on reset)
     rate_limit: str | None = None  # "N/SECONDS": at most N requests per tenant in any SECONDS
     journal_size: int = 10_000  # the request journal keeps this many most recent requests
@@ -27,6 +28,8 @@ class Settings:
             settings.port = int(env["BC_MOCK_PORT"])
         settings.fixtures = env.get("BC_MOCK_FIXTURES") or None
         settings.require_auth = env.get("BC_MOCK_REQUIRE_AUTH", "").strip().lower() in TRUE_WORDS
+        if env.get("BC_MOCK_PAGE_SIZE"):
+            settings.page_size = int(env["BC_MOCK_PAGE_SIZE"])
         settings.faults = env.get("BC_MOCK_FAULTS") or None
         settings.rate_limit = env.get("BC_MOCK_RATE_LIMIT") or None
         if env.get("BC_MOCK_JOURNAL_SIZE"):

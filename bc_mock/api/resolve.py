@@ -52,6 +52,26 @@ def split_segments(rest: str, url: str) -> list[tuple[str, str | None]]:
     return segments
 
 
+def with_company(
+    segments: list[tuple[str, str | None]], company: str | None, namespace: Namespace, url: str
+) -> list[tuple[str, str | None]]:
+    """``customerPaymentJournals?company={id}`` as ``companies({id})/customerPaymentJournals``.
+
+    BC takes the company's id; bc_mock also takes its name (as BC's OData web
+    services do). Without the parameter, or on ``companies`` itself, the path stays.
+    """
+    if company is None or segments[0][0] == "companies":
+        return segments
+    company_id = parse_guid(company.strip())
+    if company_id is None:
+        company_id = next(
+            (c.id for c in list(namespace.companies.values()) if c.row.data["name"] == company), None
+        )
+    if company_id is None or company_id not in namespace.companies:
+        raise errors.company_not_found()
+    return [("companies", company_id), *segments]
+
+
 def _key(text: str) -> str:
     guid = parse_guid(text.strip())
     if guid is None:

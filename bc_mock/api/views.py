@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from flask import Blueprint, Response, current_app, request
 
 from bc_mock import errors, jsonio
-from bc_mock.api.resolve import Target, resolve, split_segments
+from bc_mock.api.resolve import Target, resolve, split_segments, with_company
 from bc_mock.entities import VERSIONS, writes
 from bc_mock.entities.rules import CompanyView
-from bc_mock.odata import shape
+from bc_mock.odata import batch, metadata, paging, shape
 from bc_mock.odata.etag import check_if_match, etag
-from bc_mock.odata.query import parse_list_query
+from bc_mock.odata.navigation import Scope
+from bc_mock.odata.query import parse_query
+from bc_mock.odata.render import Renderer, selection
 
 bp = Blueprint("bc_api", __name__)
+
+# characters a nextLink's query keeps as they are, for a readable link
+NEXT_LINK_SAFE = "$(),'/:"
 
 JSON_TYPE = "application/json; odata.metadata=minimal"
 METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "MERGE"]
@@ -68,10 +75,18 @@ class ApiCall:
         self.api_root = request.host_url.rstrip("/") + path[:root_end]
 
     def handle(self) -> Response:
-        if not self.rest.strip("/"):
+        rest = self.rest.strip("/")
+        if not rest:
             return self.service_document()
+        if rest in ("$metadata", "$batch"):
+            return self.metadata() if rest == "$metadata" else self.batch()
         segments = split_segments(self.rest, request.url)
+        segments = with_company(segments, request.args.get("company"), self.namespace, request.url)
         method = request.method
+        if segments[-1] == ("$count", None):
+            if method != "GET" or len(segments) < 2:
+                raise errors.not_found_url(request.url)
+            return self.count(resolve(self.namespace, self.version, segments[:-1], request.url))
         if method == "GET":
             return self.get(resolve(self.namespace, self.version, segments, request.url))
         if method in ("POST", "PATCH", "DELETE"):
@@ -91,20 +106,74 @@ class ApiCall:
         sets = [{"name": "companies", "kind": "EntitySet", "url": "companies"}]
         return respond({"@odata.context": f"{self.api_root}/$metadata", "value": sets})
 
+    def metadata(self) -> Response:
+        if request.method != "GET":
+            raise errors.not_found_url(request.url)
+        response = Response(metadata.document(self.version), content_type="application/xml")
+        response.headers["OData-Version"] = "4.0"
+        return response
+
+    def batch(self) -> Response:
+        if request.method != "POST":
+            raise errors.not_found_url(request.url)
+        return respond(batch.run(self.store, self.api_root))
+
     def get(self, target: Target) -> Response:
         entity = target.entity
+        query = parse_query(request.args, entity, self.version)
+        renderer = Renderer(self.version, Scope(self.namespace, target.company))
+        context = shape.context_url(self.api_root, target.context + selection(query))
         if target.single:
             if target.row is None:  # a single-valued navigation with nothing behind it
                 return respond(None, 204)
-            payload = shape.entity_payload(self.api_root, target.context, entity, self.version, target.row)
+            payload = {"@odata.context": f"{context}/$entity", **renderer.record(entity, target.row, query)}
             return respond(payload, headers={"ETag": etag(target.row)})
-        query = parse_list_query(request.args, entity, self.version)
-        if entity.rules:
-            entity.rules.check_list(target.parent, query.equalities)
-        rows = self._rows(target)
-        rows = [row for row in rows if query.matches(row.data)]
-        rows.sort(key=lambda row: entity.sort_key(row.data))
-        return respond(shape.collection_payload(self.api_root, target.context, entity, self.version, rows))
+        rows = self._matching(target, query)
+        total = len(rows)
+        rows = paging.ordered(rows, entity, query.orderby)
+        if query.skiptoken is not None:
+            rows = paging.after(rows, query.skiptoken, entity, query.orderby)
+        elif query.skip:
+            rows = rows[query.skip :]
+        size, applied = paging.requested_page_size(
+            request.headers.get("Prefer"), self.state.settings.page_size
+        )
+        wanted = len(rows) if query.top is None else min(query.top, len(rows))
+        page = rows[: min(size, wanted)]
+        payload = {"@odata.context": context}
+        if query.count:
+            payload["@odata.count"] = total
+        payload["value"] = renderer.records(entity, page, query)
+        if wanted > len(page):
+            top = None if query.top is None else query.top - len(page)
+            payload["@odata.nextLink"] = self._next_link(
+                paging.position_of(page[-1], entity, query.orderby), top
+            )
+        headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
+        return respond(payload, headers=headers)
+
+    def count(self, target: Target) -> Response:
+        """``.../customerPaymentJournals/$count``: the number of matching records, as plain text."""
+        if target.single:
+            raise errors.not_found_url(request.url)
+        query = parse_query(request.args, target.entity, self.version)
+        response = Response(str(len(self._matching(target, query))), content_type="text/plain")
+        response.headers["OData-Version"] = "4.0"
+        return response
+
+    def _matching(self, target: Target, query) -> list:
+        if target.entity.rules:
+            target.entity.rules.check_list(target.parent, query.equalities)
+        return [row for row in self._rows(target) if query.matches(row.data)]
+
+    @staticmethod
+    def _next_link(position: str, top: int | None) -> str:
+        """This request's URL with the next page's $skiptoken (and what is left of $top)."""
+        args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("$skiptoken", "$skip", "$top")]
+        if top is not None:
+            args.append(("$top", str(top)))
+        args.append(("$skiptoken", position))
+        return f"{request.base_url}?{urlencode(args, quote_via=quote, safe=NEXT_LINK_SAFE)}"
 
     def _rows(self, target: Target) -> list:
         if target.entity.name == "companies":

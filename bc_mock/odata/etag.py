@@ -41,7 +41,7 @@ def check_if_match(header: str | None, row: Row, required: bool) -> None:
 
 
 def _well_formed(candidate: str) -> bool:
-    text = candidate[2:] if candidate.startswith("W/") else candidate
+    text = candidate.removeprefix("W/")
     if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
         return False
     try:

@@ -1,43 +1,185 @@
-"""Query options of a list request.
+"""System query options: ``$filter $select $expand $orderby $top $skip $count $skiptoken``.
 
-For now ``$filter`` understands the one form BC's payments list needs,
-``journalId eq {guid}``; anything else is refused with BC's 400 rather than
-silently ignored.
+``parse_query`` reads them from a request's arguments, or from the ``;``-separated
+options of one ``$expand`` item (``customerPayments($filter=amount lt 0;$top=2)``),
+checking every name against the registry. Errors are BC's 400s. Arguments that are
+not system query options (``company``, ``tenant``, ``aid``) are left to others.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bc_mock import errors
-from bc_mock.entities import EntitySet
-from bc_mock.entities.kinds import parse_guid
+from bc_mock.entities import REGISTRY, EntitySet, Navigation
+from bc_mock.entities.kinds import Complex
+from bc_mock.odata.filter import Filter, parse_filter, unknown_property
+from bc_mock.odata.navigation import navigation
 
-_EQ = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s+eq\s+([0-9a-fA-F-]{36})\s*$")
+LIST_OPTIONS = ("$filter", "$orderby", "$top", "$skip", "$count", "$skiptoken")
+# accepted and without effect: BC's schema version switch, and the only format BC speaks
+IGNORED_OPTIONS = ("$schemaversion", "$format")
+
+
+@dataclass
+class Expansion:
+    nav: Navigation
+    entity: EntitySet  # the navigation's target
+    query: ListQuery
 
 
 @dataclass
 class ListQuery:
-    # property -> value that every returned record has (from `prop eq value` filters)
-    equalities: dict[str, object] = field(default_factory=dict)
+    filter: Filter | None = None
+    select: tuple[str, ...] | None = None  # None: every property
+    expand: dict[str, Expansion] = field(default_factory=dict)
+    orderby: tuple[tuple[str, bool], ...] = ()  # (property, descending)
+    top: int | None = None
+    skip: int | None = None
+    count: bool = False
+    skiptoken: str | None = None
+
+    @property
+    def equalities(self) -> dict[str, object]:
+        """``prop: value`` for each ``prop eq value`` AND-ed at the top of $filter."""
+        return self.filter.equalities if self.filter else {}
 
     def matches(self, data: dict) -> bool:
-        return all(data.get(name) == value for name, value in self.equalities.items())
+        return self.filter is None or self.filter.matches(data)
 
 
-def parse_list_query(args, entity: EntitySet, version: str) -> ListQuery:
+def parse_query(options: Mapping[str, str], entity: EntitySet, version: str) -> ListQuery:
     query = ListQuery()
-    text = args.get("$filter")
-    if text is None:
-        return query
-    match = _EQ.match(text)
-    if not match:
-        raise errors.bad_request(f"The filter '{text}' is not supported by bc_mock yet.")
-    name, literal = match.groups()
-    if entity.prop(version, name) is None:
-        raise errors.bad_request(
-            f"Could not find a property named '{name}' on type 'Microsoft.NAV.{entity.type_name}'."
-        )
-    query.equalities[name] = parse_guid(literal)
+    for name, value in options.items():
+        if not name.startswith("$") or name in IGNORED_OPTIONS:
+            continue
+        reader = _READERS.get(name)
+        if reader is None:
+            raise errors.bad_request(f"The query parameter '{name}' is not supported.")
+        reader(query, value, entity, version)
     return query
+
+
+def _read_filter(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    query.filter = parse_filter(text, entity, version)
+
+
+def _read_select(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    names = [name.strip() for name in split_top_level(text, ",")]
+    if "*" in names:
+        query.select = None
+        return
+    selected = []
+    for name in names:
+        if entity.prop(version, name) is not None:
+            selected.append(name)
+        elif navigation(entity, version, name) is None:
+            raise unknown_property(name, entity)
+    # BC writes the selected properties in the type's order
+    order = [prop.name for prop in entity.props_for(version)]
+    query.select = tuple(sorted(set(selected), key=order.index))
+
+
+def _read_expand(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    for item in split_top_level(text, ","):
+        item = item.strip()
+        name, _, rest = item.partition("(")
+        name = name.strip()
+        if rest and not rest.endswith(")"):
+            raise errors.bad_request(f"Syntax error in $expand at '{item}'.")
+        nav = navigation(entity, version, name)
+        if nav is None:
+            raise unknown_property(name, entity)
+        target = REGISTRY[nav.target]
+        nested = _nested_options(rest[:-1], item) if rest else {}
+        if not nav.many and any(key in LIST_OPTIONS for key in nested if key != "$expand"):
+            raise errors.bad_request(f"Query options for '{name}' are not allowed: it is not a collection.")
+        query.expand[name] = Expansion(nav, target, parse_query(nested, target, version))
+
+
+def _nested_options(text: str, item: str) -> dict[str, str]:
+    options = {}
+    for part in split_top_level(text, ";"):
+        if not part.strip():
+            continue
+        key, equals, value = part.partition("=")
+        if not equals or not key.strip().startswith("$"):
+            raise errors.bad_request(f"Syntax error in $expand at '{item}'.")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def _read_orderby(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    keys = []
+    for item in split_top_level(text, ","):
+        words = item.split()
+        if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            raise errors.bad_request(f"Syntax error in $orderby at '{item.strip()}'.")
+        prop = entity.prop(version, words[0])
+        if prop is None:
+            if "/" in words[0]:
+                raise errors.bad_request("Navigation paths are not supported in $orderby.")
+            raise unknown_property(words[0], entity)
+        if isinstance(prop.kind, Complex):
+            raise errors.bad_request(f"The property '{prop.name}' cannot be used in $orderby.")
+        keys.append((prop.name, len(words) == 2 and words[1].lower() == "desc"))
+    query.orderby = tuple(keys)
+
+
+def _non_negative(name: str, text: str) -> int:
+    if not text.strip().isdigit():
+        raise errors.bad_request(
+            f"Invalid value '{text}' for {name} query option found. "
+            f"The {name} query option requires a non-negative integer value."
+        )
+    return int(text)
+
+
+def _read_top(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    query.top = _non_negative("$top", text)
+
+
+def _read_skip(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    query.skip = _non_negative("$skip", text)
+
+
+def _read_count(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    if text.strip().lower() not in ("true", "false"):
+        raise errors.bad_request(f"'{text}' is not a valid count option.")
+    query.count = text.strip().lower() == "true"
+
+
+def _read_skiptoken(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    query.skiptoken = text
+
+
+_READERS = {
+    "$filter": _read_filter,
+    "$select": _read_select,
+    "$expand": _read_expand,
+    "$orderby": _read_orderby,
+    "$top": _read_top,
+    "$skip": _read_skip,
+    "$count": _read_count,
+    "$skiptoken": _read_skiptoken,
+}
+
+
+def split_top_level(text: str, separator: str) -> list[str]:
+    """Split on ``separator`` outside parentheses and quoted strings."""
+    parts, depth, quoted, current = [], 0, False, []
+    for char in text:
+        if char == "'":
+            quoted = not quoted  # a doubled '' toggles twice: still right
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+        if char == separator and depth == 0 and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts

@@ -1,0 +1,181 @@
+"""``$batch`` in OData's JSON format, as BC answers it.
+
+``POST {api root}/$batch`` with ``{"requests": [{"id", "method", "url", "headers",
+"body", "dependsOn"}]}`` (at most 100). Each operation is dispatched through the
+Flask app as a request of its own (its own WSGI call, on the same thread), so the
+app's hooks (request journal, faults) see it as one request, tied to the batch by
+``environ["bc_mock.batch_id"]``. The answer is ``{"responses": [{"id", "status",
+"headers", "body"}]}``.
+
+As BC: execution stops at the first failed operation and the responses go up to it,
+unless the request says ``Prefer: odata.continue-on-error``; then an operation whose
+``dependsOn`` names a failed one is not run and gets 424. With ``Isolation: snapshot``
+the batch is one transaction: a failed operation rolls back every change of the
+batch (the responses still show what each operation answered, and which one failed
+and why).
+
+Operation URLs are relative to the API root (``companies(...)/customerPayments``),
+absolute paths or full URLs; a ``Company`` header names the company for a URL that
+has no ``companies(...)`` segment.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
+
+from flask import current_app, request
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from bc_mock import errors, jsonio
+from bc_mock.store import Store
+
+MAX_OPERATIONS = 100
+BATCH_ID_KEY = "bc_mock.batch_id"
+METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+# response headers an operation's answer keeps (lower-case, as BC writes them)
+KEPT_HEADERS = ("content-type", "odata-version", "etag", "location", "odata-entityid", "preference-applied")
+
+
+class _RollBack(Exception):
+    """Raised inside the snapshot transaction to undo the whole batch."""
+
+
+def _invalid(message: str) -> errors.BcError:
+    return errors.bad_request(f"Invalid batch request: {message}")
+
+
+def _operations(body: object) -> list[dict]:
+    if not isinstance(body, dict) or not isinstance(body.get("requests"), list):
+        raise _invalid("the body must be a JSON object with a 'requests' array.")
+    operations = body["requests"]
+    if len(operations) > MAX_OPERATIONS:
+        raise errors.bad_request(
+            f"The batch has {len(operations)} requests; a batch may hold at most {MAX_OPERATIONS}."
+        )
+    seen: set[str] = set()
+    for index, operation in enumerate(operations):
+        if not isinstance(operation, dict):
+            raise _invalid(f"request {index} is not a JSON object.")
+        method, url = operation.get("method"), operation.get("url")
+        if not isinstance(method, str) or method.upper() not in METHODS:
+            raise _invalid(f"request {index} has no valid 'method'.")
+        if not isinstance(url, str) or not url.strip():
+            raise _invalid(f"request {index} has no 'url'.")
+        if not isinstance(operation.get("headers", {}), dict):
+            raise _invalid(f"the 'headers' of request {index} must be a JSON object.")
+        depends = operation.get("dependsOn", [])
+        if not isinstance(depends, list) or any(str(d) not in seen for d in depends):
+            raise _invalid(f"the 'dependsOn' of request {index} must name earlier requests' ids.")
+        if operation.get("id") is not None:
+            if str(operation["id"]) in seen:
+                raise _invalid(f"the id '{operation['id']}' is used twice.")
+            seen.add(str(operation["id"]))
+    return operations
+
+
+def run(store: Store, api_root: str) -> dict:
+    """Execute the current request's batch; returns the ``{"responses": [...]}`` body."""
+    operations = _operations(jsonio.loads_body(request.get_data()))
+    batch_id = str(uuid.uuid4())
+    prefer = request.headers.get("Prefer", "").lower()
+    snapshot = request.headers.get("Isolation", "").strip().lower() == "snapshot"
+    runner = _Runner(api_root, batch_id, continue_on_error="continue-on-error" in prefer and not snapshot)
+    if not snapshot:
+        return {"responses": runner.run_all(operations)}
+    try:
+        with store.transaction():
+            responses = runner.run_all(operations)
+            if runner.failed:
+                raise _RollBack
+    except _RollBack:
+        pass
+    return {"responses": responses}
+
+
+class _Runner:
+    def __init__(self, api_root: str, batch_id: str, continue_on_error: bool):
+        self.root_path = urlsplit(api_root).path
+        self.batch_id = batch_id
+        self.continue_on_error = continue_on_error
+        self.failed: set[str] = set()  # ids (or positions) of failed operations
+
+    def run_all(self, operations: list[dict]) -> list[dict]:
+        responses = []
+        for index, operation in enumerate(operations):
+            op_id = operation.get("id")
+            key = str(op_id) if op_id is not None else f"#{index}"
+            blocked = [str(d) for d in operation.get("dependsOn", []) if str(d) in self.failed]
+            if blocked:
+                response = _failed_dependency(op_id, blocked[0])
+            else:
+                response = self._dispatch(op_id, operation)
+            responses.append(response)
+            if response["status"] >= 400:
+                self.failed.add(key)
+                if not self.continue_on_error:
+                    break
+        return responses
+
+    def _dispatch(self, op_id, operation: dict) -> dict:
+        path, query = self._target(operation["url"], operation.get("headers", {}))
+        if path.rstrip("/").endswith("/$batch"):
+            error = errors.bad_request("A $batch request cannot contain another $batch request.")
+            return {"id": op_id, "status": error.status, "headers": {}, "body": error.body()}
+        headers = {str(k): str(v) for k, v in operation.get("headers", {}).items()}
+        if "Authorization" in request.headers and not any(k.lower() == "authorization" for k in headers):
+            headers["Authorization"] = request.headers["Authorization"]
+        data = None
+        if operation.get("body") is not None:
+            data = json.dumps(operation["body"]).encode()
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json"
+        builder = EnvironBuilder(
+            path=path,
+            base_url=request.host_url,
+            query_string=query,
+            method=operation["method"].upper(),
+            headers=headers,
+            data=data,
+            environ_overrides={"REMOTE_ADDR": request.remote_addr or "127.0.0.1"},
+        )
+        environ = builder.get_environ()
+        environ[BATCH_ID_KEY] = self.batch_id
+        app = current_app._get_current_object()
+        # a fresh app context per operation: the operation's hooks get their own `g`
+        with app.app_context():
+            app_iter, status, response_headers = run_wsgi_app(app, environ, buffered=True)
+            try:
+                content = b"".join(app_iter)
+            finally:
+                getattr(app_iter, "close", lambda: None)()
+        return _response(op_id, int(status.split()[0]), response_headers, content)
+
+    def _target(self, url: str, headers: dict) -> tuple[str, str]:
+        parts = urlsplit(url.strip())
+        path = parts.path if parts.path.startswith("/") else f"{self.root_path}/{parts.path}"
+        query = parts.query
+        company = next((str(v) for k, v in headers.items() if k.lower() == "company"), None)
+        if company and "companies(" not in path and "company=" not in query:
+            query = "&".join(filter(None, [query, urlencode({"company": company})]))
+        return path, query
+
+
+def _response(op_id, status: int, headers, content: bytes) -> dict:
+    kept = {name.lower(): value for name, value in headers.items() if name.lower() in KEPT_HEADERS}
+    response = {"id": op_id, "status": status, "headers": kept}
+    if content:
+        if "json" in kept.get("content-type", ""):
+            response["body"] = json.loads(content, parse_float=Decimal)
+        else:
+            response["body"] = content.decode("utf-8", "replace")
+    return response
+
+
+def _failed_dependency(op_id, failed: str) -> dict:
+    error = errors.BcError(
+        424, "BadRequest_FailedDependency", f"The request depends on request '{failed}', which failed."
+    )
+    return {"id": op_id, "status": 424, "headers": {}, "body": error.body()}

@@ -1,0 +1,439 @@
+"""$filter: parsed by odata-query, evaluated over the stored Python values.
+
+odata-query turns the text into an AST; ``_Compiler`` (a ``NodeVisitor``) turns
+the AST into a predicate over a record's stored values, typed by the registry's
+property kinds: a literal compared with a property is converted to that
+property's type first (dates as ``date``, date-times as aware ``datetime``,
+GUIDs as lower-case strings, decimals as exact ``Decimal``), so ``amount eq
+0.1`` is exact and ``postingDate ge 2024-01-01`` compares dates, not text.
+
+BC's dialect, as reproduced here:
+* unknown property: 400 "Could not find a property named 'x' on type 'Microsoft.NAV.y'.";
+* syntax error: 400 "Syntax error at position N in '<filter>'." (N counts from 0);
+* ``or`` joining conditions on different properties: 400 "The 'OR' operator is not
+  supported on distinct fields on an OData filter." (``or`` on one property works);
+* AL ``Code`` fields hold upper-case text, and BC upper-cases a filter value compared
+  with one, so ``code eq 'general'`` finds GENERAL.
+
+Where bc_mock differs: BC accepts ``in (...)`` only with ``$schemaversion=2.1``;
+bc_mock always does. Text is compared by code point (BC: by SQL collation).
+Lambda operators (``any``/``all``), arithmetic and navigation paths are refused
+with a 400 (BC ignores lambdas).
+
+The parser is built per call: odata-query's parser keeps state and is not
+thread-safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dateutil.parser import isoparse
+from odata_query import ast
+from odata_query import exceptions as odata_errors
+from odata_query.grammar import ODataLexer, ODataParser
+from odata_query.visitor import NodeVisitor
+from sly.lex import Token
+
+from bc_mock import errors
+from bc_mock.entities.kinds import Code, Complex, Kind
+from bc_mock.entities.model import EntitySet, Prop
+
+STRING = "Edm.String"
+BOOLEAN = "Edm.Boolean"
+NUMERIC = ("Edm.Int32", "Edm.Int64", "Edm.Decimal")
+OR_ACROSS_FIELDS = "The 'OR' operator is not supported on distinct fields on an OData filter."
+
+
+def unknown_property(name: str, entity: EntitySet) -> errors.BcError:
+    return errors.bad_request(
+        f"Could not find a property named '{name}' on type 'Microsoft.NAV.{entity.type_name}'."
+    )
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A parsed $filter: a predicate, and the ``prop eq value`` terms AND-ed at its top level."""
+
+    predicate: Callable[[dict], object]
+    equalities: dict[str, object] = field(default_factory=dict)
+
+    def matches(self, data: dict) -> bool:
+        return self.predicate(data) is True
+
+
+def parse_filter(text: str, entity: EntitySet, version: str) -> Filter:
+    tree = _parse(text)
+    compiler = _Compiler(entity, version)
+    expr = compiler.visit(tree)
+    if expr.edm != BOOLEAN:
+        raise errors.bad_request("The $filter expression must evaluate to a single boolean value.")
+    _check_or(tree)
+    return Filter(expr.fn, compiler.equalities(tree))
+
+
+# --- parsing -------------------------------------------------------------------
+
+
+def _parse(text: str) -> ast._Node:
+    lexer, parser = ODataLexer(), ODataParser()
+    try:
+        tokens = _single_item_lists(list(lexer.tokenize(text)))
+        if not any(token.type != "WS" for token in tokens):
+            raise odata_errors.ParsingException(None, eof=True)
+        return parser.parse(iter(tokens))
+    except odata_errors.UnknownFunctionException as error:
+        raise errors.bad_request(
+            f"An unknown function with name '{error.function_name}' was found. This may also be a function "
+            "import or a key lookup on a navigation property, which is not allowed."
+        ) from None
+    except odata_errors.ArgumentCountException as error:
+        raise _no_signature(error.function_name) from None
+    except odata_errors.ODataSyntaxError as error:
+        token = getattr(error, "token", None)
+        position = len(text) if token is None else token.index
+        raise errors.bad_request(f"Syntax error at position {position} in '{text}'.") from None
+    except odata_errors.ODataException as error:
+        raise errors.bad_request(f"Invalid $filter '{text}': {error}") from None
+
+
+def _single_item_lists(tokens: list[Token]) -> list[Token]:
+    """Give ``x in ('a')`` the trailing comma odata-query wants for a one-item list.
+
+    OData writes a one-item list as ``('a')``; odata-query reads that as a
+    parenthesised value and expects ``('a',)``. This edits the token stream, not
+    the grammar.
+    """
+    result = list(tokens)
+    position = 0
+    while position < len(result):
+        if result[position].type == "IN":
+            start = _next_solid(result, position + 1)
+            if start is not None and result[start].type == "(":
+                end, has_comma = _closing(result, start)
+                if end is not None and not has_comma:
+                    comma = Token()
+                    comma.type, comma.value = ",", ","
+                    comma.lineno, comma.index = result[end].lineno, result[end].index
+                    result.insert(end, comma)
+        position += 1
+    return result
+
+
+def _next_solid(tokens: list[Token], start: int) -> int | None:
+    for index in range(start, len(tokens)):
+        if tokens[index].type != "WS":
+            return index
+    return None
+
+
+def _closing(tokens: list[Token], start: int) -> tuple[int | None, bool]:
+    depth, has_comma = 0, False
+    for index in range(start, len(tokens)):
+        kind = tokens[index].type
+        if kind == "(":
+            depth += 1
+        elif kind == ")":
+            depth -= 1
+            if depth == 0:
+                return index, has_comma
+        elif kind == "," and depth == 1:
+            has_comma = True
+    return None, has_comma
+
+
+def _no_signature(name: str) -> errors.BcError:
+    return errors.bad_request(
+        f"No function signature for the function with name '{name}' matches the specified arguments."
+    )
+
+
+def _check_or(tree: ast._Node) -> None:
+    class OrCheck(NodeVisitor):
+        def visit_BoolOp(self, node: ast.BoolOp) -> None:
+            if isinstance(node.op, ast.Or) and len(_property_names(node)) > 1:
+                raise errors.bad_request(OR_ACROSS_FIELDS)
+            self.generic_visit(node)
+
+    OrCheck().visit(tree)
+
+
+def _property_names(node: ast._Node) -> set[str]:
+    names: set[str] = set()
+
+    class Collect(NodeVisitor):
+        def visit_Identifier(self, ident: ast.Identifier) -> None:
+            names.add(ident.name)
+
+        def visit_Call(self, call: ast.Call) -> None:
+            for arg in call.args:  # not the function's own name
+                self.visit(arg)
+
+    Collect().visit(node)
+    return names
+
+
+# --- evaluation ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Expr:
+    """A compiled sub-expression: its value for a record, and its EDM type.
+
+    A literal keeps its AST node until it meets what it is compared with, which
+    decides its type (``prop`` is set when the expression is a bare property).
+    """
+
+    fn: Callable[[dict], object]
+    edm: str | None
+    prop: Prop | None = None
+    literal: ast._Literal | None = None
+
+
+_LITERAL_EDM = {
+    ast.String: STRING,
+    ast.Integer: "Edm.Int32",
+    ast.Float: "Edm.Decimal",
+    ast.Boolean: BOOLEAN,
+    ast.Date: "Edm.Date",
+    ast.DateTime: "Edm.DateTimeOffset",
+    ast.GUID: "Edm.Guid",
+    ast.Null: None,
+}
+
+_COMPARE = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+}
+_OPERATOR_NAMES = {
+    ast.Eq: "Equal",
+    ast.NotEq: "NotEqual",
+    ast.Lt: "LessThan",
+    ast.LtE: "LessThanOrEqual",
+    ast.Gt: "GreaterThan",
+    ast.GtE: "GreaterThanOrEqual",
+    ast.In: "In",
+}
+
+
+def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
+    """The literal as the stored value of ``kind`` would be (None: its natural type)."""
+    if isinstance(node, ast.Null):
+        return None
+    if isinstance(node, ast.String):
+        return node.val.strip().upper() if isinstance(kind, Code) else node.val
+    if isinstance(node, (ast.Integer, ast.Float)):
+        return Decimal(node.val)  # exact; compares exactly with int and Decimal values
+    if isinstance(node, ast.Boolean):
+        return node.py_val
+    if isinstance(node, ast.Date):
+        try:
+            return dt.date.fromisoformat(node.val)
+        except ValueError:
+            raise errors.bad_request(
+                f"Cannot convert the literal '{node.val}' to the expected type 'Edm.Date'."
+            )
+    if isinstance(node, ast.DateTime):
+        try:
+            value = isoparse(node.val)
+        except ValueError:
+            raise errors.bad_request(
+                f"Cannot convert the literal '{node.val}' to the expected type 'Edm.DateTimeOffset'."
+            )
+        return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    if isinstance(node, ast.GUID):
+        return node.val.lower()
+    raise errors.bad_request(f"The literal '{getattr(node, 'val', node)}' is not supported in a $filter.")
+
+
+def _compatible(left: str | None, right: str | None) -> bool:
+    if left is None or right is None or left == right:
+        return True
+    return left in NUMERIC and right in NUMERIC
+
+
+class _Compiler(NodeVisitor):
+    def __init__(self, entity: EntitySet, version: str):
+        self.entity = entity
+        self.version = version
+
+    def generic_visit(self, node: ast._Node) -> _Expr:
+        raise errors.bad_request(f"The {type(node).__name__} expression is not supported in a $filter.")
+
+    # values
+
+    def visit_Identifier(self, node: ast.Identifier) -> _Expr:
+        prop = self.entity.prop(self.version, node.name)
+        if prop is None or node.namespace:
+            raise unknown_property(node.full_name(), self.entity)
+        if isinstance(prop.kind, Complex):
+            raise errors.bad_request(f"The property '{prop.name}' cannot be used in a $filter.")
+        name = prop.name
+        return _Expr(lambda data: data.get(name), prop.kind.edm, prop=prop)
+
+    def visit_Attribute(self, node: ast.Attribute) -> _Expr:
+        owner = node.owner
+        while isinstance(owner, ast.Attribute):
+            owner = owner.owner
+        known = self.entity.prop(self.version, getattr(owner, "name", "")) or self.entity.navigation(
+            self.version, getattr(owner, "name", "")
+        )
+        if isinstance(owner, ast.Identifier) and not known:
+            raise unknown_property(owner.name, self.entity)
+        raise errors.bad_request("Navigation paths are not supported in a $filter.")
+
+    def _literal(self, node: ast._Literal) -> _Expr:
+        if type(node) not in _LITERAL_EDM:
+            raise errors.bad_request(
+                f"The literal '{getattr(node, 'val', node)}' is not supported in a $filter."
+            )
+        value = _literal_python(node, None)
+        return _Expr(lambda data: value, _LITERAL_EDM[type(node)], literal=node)
+
+    visit_String = visit_Integer = visit_Float = visit_Boolean = _literal
+    visit_Date = visit_DateTime = visit_GUID = visit_Null = _literal
+    visit_Time = visit_Duration = visit_Geography = _literal
+
+    def _typed(self, expr: _Expr, other: _Expr) -> _Expr:
+        """``expr`` with a literal converted to the type of ``other``."""
+        if expr.literal is None or other.literal is not None:
+            return expr
+        kind = other.prop.kind if other.prop else None
+        value = _literal_python(expr.literal, kind)
+        return _Expr(lambda data: value, other.edm if expr.edm is not None else None, literal=expr.literal)
+
+    # comparisons
+
+    def visit_Compare(self, node: ast.Compare) -> _Expr:
+        left = self.visit(node.left)
+        if isinstance(node.comparator, ast.In):
+            return self._in(node, left)
+        right = self.visit(node.right)
+        self._check_types(node, left, right)
+        left, right = self._typed(left, right), self._typed(right, left)
+        compare = _COMPARE[type(node.comparator)]
+        equality = isinstance(node.comparator, (ast.Eq, ast.NotEq))
+        lfn, rfn = left.fn, right.fn
+
+        def evaluate(data: dict) -> bool:
+            a, b = lfn(data), rfn(data)
+            if a is None or b is None:
+                return compare(a, b) if equality else False
+            return bool(compare(a, b))
+
+        return _Expr(evaluate, BOOLEAN)
+
+    def _check_types(self, node: ast.Compare, left: _Expr, right: _Expr) -> None:
+        if not _compatible(left.edm, right.edm):
+            raise errors.bad_request(
+                "A binary operator with incompatible types was detected. Found operand types "
+                f"'{left.edm}' and '{right.edm}' for operator kind '{_OPERATOR_NAMES[type(node.comparator)]}'."
+            )
+
+    def _in(self, node: ast.Compare, left: _Expr) -> _Expr:
+        if not isinstance(node.right, ast.List):
+            raise errors.bad_request("The right operand of 'in' must be a list of literals.")
+        values = []
+        for item in node.right.val:
+            expr = self.visit(item)
+            if expr.literal is None:
+                raise errors.bad_request("The right operand of 'in' must be a list of literals.")
+            self._check_types(node, left, expr)
+            values.append(self._typed(expr, left).fn({}))
+        lfn = left.fn
+        return _Expr(lambda data: lfn(data) in values, BOOLEAN)
+
+    # logic
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> _Expr:
+        left, right = self._boolean(node.left), self._boolean(node.right)
+        lfn, rfn = left.fn, right.fn
+        if isinstance(node.op, ast.And):
+            return _Expr(lambda data: lfn(data) is True and rfn(data) is True, BOOLEAN)
+        return _Expr(lambda data: lfn(data) is True or rfn(data) is True, BOOLEAN)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> _Expr:
+        if isinstance(node.op, ast.Not):
+            operand = self._boolean(node.operand).fn
+            return _Expr(lambda data: operand(data) is not True, BOOLEAN)
+        raise errors.bad_request("Arithmetic is not supported in a $filter.")
+
+    def _boolean(self, node: ast._Node) -> _Expr:
+        expr = self.visit(node)
+        if expr.edm != BOOLEAN:
+            raise errors.bad_request("The $filter expression must evaluate to a single boolean value.")
+        return expr
+
+    # functions
+
+    def visit_Call(self, node: ast.Call) -> _Expr:
+        name = node.func.full_name()
+        handler = _FUNCTIONS.get(name)
+        if handler is None:
+            raise errors.bad_request(f"The function '{name}' is not supported.")
+        args = [self.visit(arg) for arg in node.args]
+        return handler(self, name, args)
+
+    def _string_arg(self, name: str, expr: _Expr, other: _Expr | None = None) -> Callable[[dict], object]:
+        if expr.edm not in (STRING, None):
+            raise _no_signature(name)
+        return (self._typed(expr, other) if other is not None else expr).fn
+
+    def _text_predicate(self, name: str, args: list[_Expr], test: Callable[[str, str], bool]) -> _Expr:
+        haystack = self._string_arg(name, args[0])
+        needle = self._string_arg(name, args[1], args[0])
+
+        def evaluate(data: dict) -> bool:
+            a, b = haystack(data), needle(data)
+            return a is not None and b is not None and test(a, b)
+
+        return _Expr(evaluate, BOOLEAN)
+
+    def _case(self, name: str, args: list[_Expr]) -> _Expr:
+        value = self._string_arg(name, args[0])
+        convert = str.lower if name == "tolower" else str.upper
+        return _Expr(lambda data: None if (v := value(data)) is None else convert(v), STRING)
+
+    def _substring(self, name: str, args: list[_Expr]) -> _Expr:
+        value = self._string_arg(name, args[0])
+        bounds = []
+        for arg in args[1:]:
+            if arg.literal is None or not isinstance(arg.literal, ast.Integer):
+                raise _no_signature(name)
+            bounds.append(int(arg.literal.val))
+        start = max(bounds[0], 0)
+        end = start + bounds[1] if len(bounds) > 1 else None
+        return _Expr(lambda data: None if (v := value(data)) is None else v[start:end], STRING)
+
+    # the top-level `prop eq value` terms (BC's rules read the journal filter from them)
+
+    def equalities(self, tree: ast._Node) -> dict[str, object]:
+        found: dict[str, object] = {}
+        pending = [tree]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+                pending += [node.right, node.left]
+            elif isinstance(node, ast.Compare) and isinstance(node.comparator, ast.Eq):
+                for ident, literal in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(ident, ast.Identifier) and isinstance(literal, ast._Literal):
+                        prop = self.entity.prop(self.version, ident.name)
+                        found[ident.name] = _literal_python(literal, prop.kind)
+        return found
+
+
+_FUNCTIONS: dict[str, Callable[[_Compiler, str, list[_Expr]], _Expr]] = {
+    "startswith": lambda c, n, a: c._text_predicate(n, a, str.startswith),
+    "endswith": lambda c, n, a: c._text_predicate(n, a, str.endswith),
+    "contains": lambda c, n, a: c._text_predicate(n, a, lambda x, y: y in x),
+    "tolower": _Compiler._case,
+    "toupper": _Compiler._case,
+    "substring": _Compiler._substring,
+}

@@ -1,0 +1,147 @@
+"""Order and server-driven paging of a collection.
+
+Order: the request's ``$orderby``, else the set's ``sort_key`` (BC's primary key
+order), and always the record's id last, so that the order is total and stable.
+
+Paging: a page holds at most the page size (``--page-size``, 20,000 as BC Online,
+or less with ``Prefer: odata.maxpagesize=N``). The ``$skiptoken`` of the next link
+encodes the position reached, the sort values of the page's last record, rather
+than an offset: the next page starts after that position, so following the links
+yields every record exactly once even when records are added or deleted between
+pages (a record added behind the position is not seen, as with a database cursor).
+
+Where bc_mock differs: BC's skiptoken is the last record's id alone (BC pages in
+primary key order); bc_mock's is an opaque base64 text. Text sorts by code point.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable
+from decimal import Decimal
+
+from bc_mock import errors
+from bc_mock.entities import EntitySet
+from bc_mock.store import Row
+
+MAX_PAGE_SIZE = 20_000
+
+
+@functools.total_ordering
+class _Descending:
+    """Reverses the order of the value it wraps."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other) -> bool:
+        return self.value == other.value
+
+    def __lt__(self, other) -> bool:
+        return other.value < self.value
+
+
+def _nulls_first(value: object) -> tuple:
+    return (value is not None, value)
+
+
+def sort_values(entity: EntitySet, orderby: tuple[tuple[str, bool], ...]) -> Callable[[dict], tuple]:
+    """The values a record is ordered by, id last."""
+    if orderby:
+        names = [name for name, _ in orderby]
+        return lambda data: (*(data.get(name) for name in names), data["id"])
+    return lambda data: (entity.sort_key(data), data["id"])
+
+
+def order_key(orderby: tuple[tuple[str, bool], ...]) -> Callable[[tuple], tuple]:
+    """Turns sort values into a key Python can compare (descending keys reversed)."""
+    descending = [desc for _, desc in orderby] + [False]
+
+    def key(values: tuple) -> tuple:
+        if not orderby:
+            return tuple(_nulls_first(value) for value in values)
+        return tuple(
+            _Descending(_nulls_first(value)) if desc else _nulls_first(value)
+            for value, desc in zip(values, descending)
+        )
+
+    return key
+
+
+def ordered(rows: list[Row], entity: EntitySet, orderby: tuple[tuple[str, bool], ...]) -> list[Row]:
+    values, key = sort_values(entity, orderby), order_key(orderby)
+    return sorted(rows, key=lambda row: key(values(row.data)))
+
+
+def after(rows: list[Row], token: str, entity: EntitySet, orderby: tuple[tuple[str, bool], ...]) -> list[Row]:
+    """The rows (already ordered) that come after the position ``token`` encodes."""
+    values, key = sort_values(entity, orderby), order_key(orderby)
+    position = decode_token(token)
+    expected = len(orderby) + 1 if orderby else 2
+    if len(position) != expected:
+        raise invalid_token(token)
+    try:
+        mark = key(position)
+        return [row for row in rows if key(values(row.data)) > mark]
+    except TypeError:
+        raise invalid_token(token) from None
+
+
+def position_of(row: Row, entity: EntitySet, orderby: tuple[tuple[str, bool], ...]) -> str:
+    return encode_token(sort_values(entity, orderby)(row.data))
+
+
+def invalid_token(token: str) -> errors.BcError:
+    return errors.bad_request(f"The skip token value '{token}' is not valid.")
+
+
+# --- the token: the sort values as typed JSON, base64url ------------------------
+
+
+def _encode_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return {"t": [_encode_value(v) for v in value]}
+    if isinstance(value, Decimal):
+        return {"d": str(value)}
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _decode_value(value: object) -> object:
+    if isinstance(value, dict):
+        ((tag, text),) = value.items()
+        if tag == "t":
+            return tuple(_decode_value(v) for v in text)
+        return {"d": Decimal, "dt": dt.datetime.fromisoformat, "date": dt.date.fromisoformat}[tag](text)
+    return value
+
+
+def encode_token(values: tuple) -> str:
+    text = json.dumps([_encode_value(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_token(token: str) -> tuple:
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        return tuple(_decode_value(v) for v in json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise invalid_token(token) from None
+
+
+def requested_page_size(prefer: str | None, server_max: int) -> tuple[int, int | None]:
+    """(page size, the odata.maxpagesize preference honoured or None)."""
+    for preference in (prefer or "").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name.strip().lower() == "odata.maxpagesize" and value.strip().isdigit() and int(value) > 0:
+            size = min(int(value), server_max)
+            return size, size
+    return server_max, None

@@ -1,0 +1,63 @@
+"""Records as a query asks for them: ``$select``-ed properties and ``$expand``-ed navigations.
+
+Each record keeps its ``@odata.etag``; a selection keeps the type's property
+order. An expanded collection is filtered, ordered and cut by its nested
+options (it is never paged); ``$count=true`` inside an expansion gives
+``<name>@odata.count``. The context URL names the selection, as OData does:
+``#companies(id)/customerPaymentJournals(code,displayName)``.
+"""
+
+from __future__ import annotations
+
+from bc_mock.entities import EntitySet
+from bc_mock.odata.etag import etag
+from bc_mock.odata.navigation import CONTAINED, Scope, follow
+from bc_mock.odata.paging import ordered
+from bc_mock.odata.query import ListQuery
+from bc_mock.store import Row
+
+
+def selection(query: ListQuery) -> str:
+    """The context URL's select list: ``(code,displayName,customerPayments(amount))`` or ''."""
+    items = list(query.select or ())
+    for name, expansion in query.expand.items():
+        inner = selection(expansion.query)
+        if inner or query.select is not None:
+            items.append(f"{name}{inner or '()'}")
+    return f"({','.join(items)})" if items else ""
+
+
+class Renderer:
+    def __init__(self, version: str, scope: Scope):
+        self.version = version
+        self.scope = scope
+
+    def record(self, entity: EntitySet, row: Row, query: ListQuery) -> dict:
+        dumped = entity.dump(self.version, row.data)
+        if query.select is not None:
+            dumped = {name: dumped[name] for name in query.select}
+        payload = {"@odata.etag": etag(row), **dumped}
+        for name, expansion in query.expand.items():
+            payload.update(self._expanded(entity, row, name, expansion))
+        return payload
+
+    def records(self, entity: EntitySet, rows: list[Row], query: ListQuery) -> list[dict]:
+        return [self.record(entity, row, query) for row in rows]
+
+    def _expanded(self, entity: EntitySet, row: Row, name: str, expansion) -> dict:
+        child = Renderer(self.version, Scope(self.scope.namespace, self.scope.company_of(entity, row)))
+        target, nested = expansion.entity, expansion.query
+        result = follow(self.scope, entity, self.version, expansion.nav, row)
+        if not expansion.nav.many:
+            return {name: None if result is None else child.record(target, result, nested)}
+        if target.rules:
+            parent = None if expansion.nav.target_field == CONTAINED else row.data
+            target.rules.check_list(parent, nested.equalities)
+        rows = [r for r in result if nested.matches(r.data)]
+        total = len(rows)
+        rows = ordered(rows, target, nested.orderby)[nested.skip or 0 :]
+        if nested.top is not None:
+            rows = rows[: nested.top]
+        out = {f"{name}@odata.count": total} if nested.count else {}
+        out[name] = child.records(target, rows, nested)
+        return out
