@@ -1,0 +1,232 @@
+"""MockServer: in-process on a thread, or attached by URL; reset, faults, journal, assertions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+import bc_mock
+from bc_mock import MockServer
+from tests.helpers import GENERAL, USA
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with MockServer() as mock:
+        yield mock
+
+
+@pytest.fixture
+def mock(server):
+    server.reset()
+    return server
+
+
+def _journals(mock: MockServer, **kwargs) -> str:
+    return mock.api_url(**kwargs) + f"/companies({USA})/customerPaymentJournals"
+
+
+def test_public_api():
+    assert "MockServer" in bc_mock.__all__ and bc_mock.MockServer is MockServer
+
+
+def test_in_process_server_serves_real_http(mock):
+    assert mock.url.startswith("http://127.0.0.1:")
+    response = requests.get(mock.api_url() + "/companies")
+    assert response.status_code == 200 and len(response.json()["value"]) == 2
+    assert response.headers["Server"] == "waitress"
+
+
+def test_api_url_forms(mock):
+    assert mock.api_url() == f"{mock.url}/api/v2.0"
+    assert mock.api_url("v1.0") == f"{mock.url}/api/v1.0"
+    assert mock.api_url(environment="sandbox") == f"{mock.url}/v2.0/sandbox/api/v2.0"
+    assert mock.api_url(tenant="t1") == f"{mock.url}/v2.0/t1/production/api/v2.0"
+    assert mock.api_url("v1.0", "t1", "sandbox") == f"{mock.url}/v2.0/t1/sandbox/api/v1.0"
+    for url in (mock.api_url(), mock.api_url(environment="sandbox"), mock.api_url("v1.0", "t1", "sandbox")):
+        assert requests.get(url + "/companies").status_code == 200
+
+
+def test_start_is_fast_and_stop_frees_the_port():
+    started = time.perf_counter()
+    mock = MockServer().start()
+    first = requests.get(mock.url + "/_mock/health")
+    elapsed = time.perf_counter() - started
+    assert first.status_code == 200
+    assert elapsed < 1.0  # measured ~10-40 ms; generous here for a loaded CI machine
+    port = int(mock.url.rsplit(":", 1)[1])
+    mock.stop()
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT, not a listener
+        probe.bind(("127.0.0.1", port))  # free again
+
+
+def test_url_before_start_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="not started"):
+        MockServer().url
+
+
+def test_fixed_port(mock):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with MockServer(port=port) as fixed:
+        assert fixed.url == f"http://127.0.0.1:{port}"
+        assert requests.get(fixed.api_url() + "/companies").status_code == 200
+
+
+def test_fixtures_argument(tmp_path):
+    shutil.copy(FIXTURES / "cronus-uk.json", tmp_path / "only-uk.json")
+    with MockServer(fixtures=str(tmp_path)) as mock:
+        companies = requests.get(mock.api_url() + "/companies").json()["value"]
+        assert [company["name"] for company in companies] == ["CRONUS UK Ltd."]
+
+
+def test_reset_restores_data_and_clears_faults_and_journal(mock):
+    assert requests.post(_journals(mock), json={"code": "NEW"}).status_code == 201
+    mock.faults.add(path="companies", status=500)
+    mock.reset()
+    assert mock.requests() == [] and mock.faults.list() == []
+    codes = [j["code"] for j in requests.get(_journals(mock)).json()["value"]]
+    assert "NEW" not in codes
+    assert requests.get(mock.api_url() + "/companies").status_code == 200
+
+
+def test_reset_is_fast(mock):
+    for _ in range(3):
+        requests.post(_journals(mock), json={"code": "NEW"})
+        mock.faults.add(path="*", delayMs=1)
+    started = time.perf_counter()
+    for _ in range(100):
+        mock.reset()
+    assert (time.perf_counter() - started) / 100 < 0.005
+
+
+def test_faults_add_returns_the_rule_and_clear_removes_all(mock):
+    rule = mock.faults.add(method="POST", path="*/customerPayments*", preset="throttled", times=2)
+    assert rule["id"] and rule["times"] == 2 and rule["hits"] == 0
+    payments = mock.api_url() + f"/companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
+    body = {"customerNumber": "10000", "amount": -5}
+    assert [requests.post(payments, json=body).status_code for _ in range(3)] == [429, 429, 201]
+    assert mock.faults.list()[0]["hits"] == 2
+    mock.faults.add(path="*", status=500, delayMs=(1, 2))  # a tuple is as good as a list
+    mock.faults.clear()
+    assert mock.faults.list() == []
+
+
+def test_faults_remove(mock):
+    rule = mock.faults.add(path="companies", status=500)
+    mock.faults.remove(rule["id"])
+    assert requests.get(mock.api_url() + "/companies").status_code == 200
+
+
+def test_drop_in_process(mock):
+    mock.faults.add(method="GET", path="companies", drop=True)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(mock.api_url() + "/companies")
+    assert requests.get(mock.api_url() + f"/companies({USA})").status_code == 200
+
+
+def test_requests_and_filters(mock):
+    requests.get(mock.api_url() + "/companies")
+    requests.post(_journals(mock), json={"code": "NEW"})
+    requests.post(_journals(mock), json={"code": "MUCH-TOO-LONG"})
+    entries = mock.requests()
+    assert [(e["method"], e["status"]) for e in entries] == [("GET", 200), ("POST", 201), ("POST", 400)]
+    assert {"id", "time", "method", "url", "path", "query", "headers", "body", "status", "responseBody",
+            "durationMs", "fault", "batchId"} <= set(entries[0])
+    assert [e["body"]["code"] for e in mock.requests(method="POST", status=201)] == ["NEW"]
+    assert len(mock.requests(path="*/customerPaymentJournals")) == 2
+    assert mock.requests(since=entries[-1]["time"])[-1]["id"] == entries[-1]["id"]
+
+
+def test_assert_requested_passes_and_returns_the_entries(mock):
+    requests.get(mock.api_url() + "/companies")
+    requests.get(mock.api_url() + "/companies")
+    assert len(mock.assert_requested("GET", "companies")) == 2
+    mock.assert_requested("get", "companies", times=2)
+    mock.assert_not_requested("POST", "*")
+
+
+def test_assert_requested_failure_lists_what_was_received(mock):
+    requests.get(mock.api_url() + "/companies")
+    requests.post(_journals(mock), json={"code": "MUCH-TOO-LONG"})
+    with pytest.raises(AssertionError) as failure:
+        mock.assert_requested("POST", "*/customerPayments*", times=1)
+    message = str(failure.value)
+    assert "expected POST */customerPayments* to be requested 1 time, but it was requested 0 times" in message
+    assert "Received 2 requests:" in message
+    assert "  GET companies -> 200" in message
+    assert f"  POST companies({USA})/customerPaymentJournals -> 400" in message
+
+
+def test_assert_requested_failure_with_nothing_received(mock):
+    with pytest.raises(AssertionError, match="No requests were received"):
+        mock.assert_requested("GET", "*")
+
+
+# --- attached by URL -----------------------------------------------------------------------------
+
+
+def test_attached_by_url_works_over_the_control_endpoints(mock):
+    attached = MockServer(url=mock.url + "/").start()
+    assert attached.url == mock.url and not attached.in_process
+    rule = attached.faults.add(path="companies", preset="timeout", times=1)
+    assert requests.get(mock.api_url() + "/companies").status_code == 408
+    assert [r["id"] for r in attached.faults.list()] == [rule["id"]] and attached.faults.list()[0]["hits"] == 1
+    assert [e["status"] for e in attached.requests(path="companies")] == [408]
+    attached.assert_requested("GET", "companies", times=1)
+    requests.post(_journals(mock), json={"code": "NEW"})
+    attached.reset()
+    assert mock.requests() == [] and mock.faults.list() == []
+    assert "NEW" not in [j["code"] for j in requests.get(_journals(mock)).json()["value"]]
+    with pytest.raises(ValueError, match="Unknown preset"):
+        attached.faults.add(path="*", preset="nope")
+    attached.stop()
+
+
+def test_attaching_to_nothing_fails_clearly():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(OSError):
+        MockServer(url=f"http://127.0.0.1:{port}").start()
+
+
+def test_a_tenant_scoped_view_isolates_data_rules_and_journal(mock):
+    first, second = mock.for_tenant(), mock.for_tenant("second")
+    assert first.tenant != second.tenant and second.tenant == "second"
+    assert first.api_url() == f"{mock.url}/v2.0/{first.tenant}/production/api/v2.0"
+    first.faults.add(path="companies", status=503)
+    assert requests.get(first.api_url() + "/companies").status_code == 503
+    assert requests.get(second.api_url() + "/companies").status_code == 200
+    assert requests.post(_journals(second), json={"code": "MINE"}).status_code == 201
+    assert "MINE" not in [j["code"] for j in requests.get(_journals(first)).json()["value"]]
+    assert [e["status"] for e in first.requests()] == [503, 200]
+    assert [e["status"] for e in second.requests()] == [200, 201]
+    assert first.faults.list()[0]["tenant"] == first.tenant and second.faults.list() == []
+    old_tenant = first.tenant
+    first.reset()  # a scoped reset: its own rules and entries go, and it moves to a fresh tenant
+    assert first.tenant != old_tenant and first.requests() == [] and first.faults.list() == []
+    assert [e["status"] for e in second.requests()] == [200, 201]
+
+
+def test_a_tenant_scoped_view_attached_by_url(mock):
+    scoped = MockServer(url=mock.url, tenant="remote").start()
+    scoped.faults.add(path="companies", status=500)
+    assert json.loads(requests.get(f"{mock.url}/_mock/faults").text)["value"][0]["tenant"] == "remote"
+    assert requests.get(mock.api_url() + "/companies").status_code == 200  # another tenant
+    assert requests.get(scoped.api_url() + "/companies").status_code == 500
+    assert [e["status"] for e in scoped.requests()] == [500]
+    scoped.faults.clear()
+    scoped.clear_requests()
+    assert scoped.requests() == [] and mock.faults.list() == []
+    assert len(mock.requests()) == 1
