@@ -80,7 +80,15 @@ def _positive(text: str) -> int:
 
 
 def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
-    args = build_parser(Settings.from_env()).parse_args(argv)
+    try:
+        defaults = Settings.from_env()
+    except ValueError as error:  # a malformed BC_MOCK_* variable: usage and the message, exit 2
+        build_parser(Settings()).error(str(error))
+    parser = build_parser(defaults)
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        # waitress would silently take the port modulo 65536
+        parser.error(f"port must be between 0 and 65535, not {args.port}")
     settings = Settings(
         host=args.host,
         port=args.port,
@@ -113,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         server = create_server(app, host=settings.host, port=settings.port, threads=args.threads)
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a host name that does not resolve
         print(f"bc-mock: error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2
     app.extensions["bc_mock"].drop_connection = waitress_dropper(server)

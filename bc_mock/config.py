@@ -25,13 +25,21 @@ class Settings:
         settings = cls()
         settings.host = env.get("BC_MOCK_HOST", settings.host)
         if env.get("BC_MOCK_PORT"):
-            settings.port = int(env["BC_MOCK_PORT"])
+            settings.port = _number(env, "BC_MOCK_PORT")
         settings.fixtures = env.get("BC_MOCK_FIXTURES") or None
         settings.require_auth = env.get("BC_MOCK_REQUIRE_AUTH", "").strip().lower() in TRUE_WORDS
         if env.get("BC_MOCK_PAGE_SIZE"):
-            settings.page_size = int(env["BC_MOCK_PAGE_SIZE"])
+            settings.page_size = _number(env, "BC_MOCK_PAGE_SIZE")
         settings.faults = env.get("BC_MOCK_FAULTS") or None
         settings.rate_limit = env.get("BC_MOCK_RATE_LIMIT") or None
         if env.get("BC_MOCK_JOURNAL_SIZE"):
-            settings.journal_size = int(env["BC_MOCK_JOURNAL_SIZE"])
+            settings.journal_size = _number(env, "BC_MOCK_JOURNAL_SIZE")
         return settings
+
+
+def _number(env, name: str) -> int:
+    """A whole number from the environment; a wrong one is a ValueError saying which variable."""
+    text = env[name].strip()
+    if not text.isdigit():
+        raise ValueError(f"{name} must be a whole number, not {env[name]!r}")
+    return int(text)
