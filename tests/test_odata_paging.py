@@ -106,7 +106,7 @@ def test_every_record_once_while_records_are_added_and_deleted_between_pages(bc)
             created = bc.post(bc.payments(GENERAL), {"customerNumber": "20000", "amount": -99})
             added.append(created.json()["id"])
 
-    records, responses = follow(
+    records, _responses = follow(
         bc, bc.payments(GENERAL), headers={"Prefer": "odata.maxpagesize=3"}, between_pages=change
     )
     returned = [r["id"] for r in records]
@@ -117,7 +117,7 @@ def test_every_record_once_while_records_are_added_and_deleted_between_pages(bc)
 
 
 def test_the_servers_page_size_is_the_default_and_the_maximum(small):
-    records, responses = follow(small, small.journals(), headers=None)
+    _records, responses = follow(small, small.journals(), headers=None)
     assert [len(r.json()["value"]) for r in responses] == [2]
     everything, pages = follow(small, small.company("accounts"))
     assert len(everything) == 13 and {len(p.json()["value"]) for p in pages[:-1]} == {2}

@@ -161,8 +161,10 @@ def test_top_and_skip_must_be_non_negative_integers(bc, name, value):
     assert error_of(response) == (
         400,
         "BadRequest",
-        f"Invalid value '{value}' for {name} query option found. "
-        f"The {name} query option requires a non-negative integer value.",
+        (
+            f"Invalid value '{value}' for {name} query option found. "
+            f"The {name} query option requires a non-negative integer value."
+        ),
     )
 
 
