@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,6 +108,15 @@ class Image:
     tag: str
     size: int
     config: dict
+    context_bytes: int | None  # what the classic builder sent as the build context
+
+
+def _context_bytes(build_output: str) -> int | None:
+    """The size in "Sending build context to Docker daemon  180.7kB" (classic builder)."""
+    match = re.search(r"Sending build context to Docker daemon\s+([\d.]+)\s*([kMG]?B)", build_output)
+    if match is None:
+        return None
+    return int(float(match.group(1)) * {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}[match.group(2)])
 
 
 @pytest.fixture(scope="module")
@@ -118,11 +128,13 @@ def image(docker_engine, measurements) -> Image:
     build_s = time.monotonic() - started
     inspected = json.loads(_docker("image", "inspect", tag).stdout)[0]
     base = json.loads(_docker("image", "inspect", "python:3.12-slim").stdout)[0]
+    context = _context_bytes(build.stdout + build.stderr)
     measurements.add(
         f"image {tag}: {inspected['Size'] / 1e6:.1f} MB "
         f"({(inspected['Size'] - base['Size']) / 1e6:.1f} MB over python:3.12-slim), built in {build_s:.1f} s"
+        + (f" from a {context / 1e3:.0f} kB context" if context is not None else "")
     )
-    yield Image(tag, inspected["Size"], inspected["Config"])
+    yield Image(tag, inspected["Size"], inspected["Config"], context)
     _docker("image", "rm", "-f", tag, check=False)
 
 
@@ -196,6 +208,31 @@ def _fresh_tenant() -> str:
     return f"t-{uuid.uuid4().hex[:12]}"
 
 
+CUSTOM_COMPANY = "Contoso Container Ltd."
+
+
+def _readable(path: Path, content: str) -> Path:
+    """Write a file the container's user can read (it is not the owner), in a readable folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o755)
+    path.write_text(content)
+    path.chmod(0o644)
+    return path
+
+
+def _custom_fixtures(folder: Path) -> Path:
+    """A fixtures folder with one company: the bundled USA one, renamed."""
+    seed = json.loads((ROOT / "fixtures" / "cronus-usa.json").read_text())
+    seed["company"]["name"] = seed["company"]["displayName"] = CUSTOM_COMPANY
+    _readable(folder / "contoso.json", json.dumps(seed))
+    return folder
+
+
+def _faults_file(path: Path) -> Path:
+    rules = [{"method": "GET", "path": "*/customerPaymentJournals*", "preset": "unavailable"}]
+    return _readable(path, json.dumps(rules))
+
+
 # ---- the Dockerfile --------------------------------------------------------------------------
 
 
@@ -228,6 +265,13 @@ def test_image_is_small_and_configured_for_containers(image):
     base = json.loads(_docker("image", "inspect", "python:3.12-slim").stdout)[0]
     added_mb = (image.size - base["Size"]) / 1e6
     assert added_mb < 30, f"the image adds {added_mb:.1f} MB to python:3.12-slim"
+
+
+def test_build_context_is_small(image):
+    # .dockerignore lets in only what the wheel is made of: no .git, .venv or caches
+    if image.context_bytes is None:
+        pytest.skip("the builder did not report the size of the build context")
+    assert image.context_bytes < 2e6, f"the build context is {image.context_bytes / 1e6:.1f} MB"
 
 
 # ---- a running container ---------------------------------------------------------------------
@@ -281,14 +325,7 @@ def test_healthcheck_command_follows_the_port_and_can_fail(image, run_container)
 
 
 def test_serves_a_fixtures_folder_mounted_as_a_volume(run_container, tmp_path):
-    seed = json.loads((ROOT / "fixtures" / "cronus-usa.json").read_text())
-    seed["company"]["name"] = seed["company"]["displayName"] = "Contoso Container Ltd."
-    folder = tmp_path / "fixtures"
-    folder.mkdir()
-    (folder / "contoso.json").write_text(json.dumps(seed))
-    folder.chmod(0o755)  # readable by the container's user
-    (folder / "contoso.json").chmod(0o644)
-
+    folder = _custom_fixtures(tmp_path / "fixtures")
     container = run_container(
         "-v", f"{folder}:/fixtures:ro", "-e", "BC_MOCK_FIXTURES=/fixtures", "-e", "BC_MOCK_REQUIRE_AUTH=1"
     )
@@ -297,7 +334,7 @@ def test_serves_a_fixtures_folder_mounted_as_a_volume(run_container, tmp_path):
     assert bc.get("companies").status_code == 401  # BC_MOCK_REQUIRE_AUTH=1 took effect
     companies = bc.get("companies", headers={"Authorization": "Bearer any-token"})
     assert companies.status_code == 200, companies.text
-    assert [company["name"] for company in companies.json()["value"]] == ["Contoso Container Ltd."]
+    assert [company["name"] for company in companies.json()["value"]] == [CUSTOM_COMPANY]
 
 
 def test_reports_a_broken_fixtures_folder_and_exits(image, tmp_path):
@@ -391,13 +428,7 @@ def test_injects_faults_and_records_requests(container):
 
 
 def test_loads_fault_rules_from_a_mounted_file(run_container, tmp_path):
-    folder = tmp_path / "config"
-    folder.mkdir()
-    rules = [{"method": "GET", "path": "*/customerPaymentJournals*", "preset": "unavailable"}]
-    (folder / "faults.json").write_text(json.dumps(rules))
-    folder.chmod(0o755)
-    (folder / "faults.json").chmod(0o644)
-
+    folder = _faults_file(tmp_path / "config" / "faults.json").parent
     container = run_container("-v", f"{folder}:/config:ro", "-e", "BC_MOCK_FAULTS=/config/faults.json")
     bc = BcClient(container.url, _fresh_tenant(), "v2.0")
     assert bc.get(bc.journals()).status_code == 503
@@ -406,6 +437,40 @@ def test_loads_fault_rules_from_a_mounted_file(run_container, tmp_path):
     assert bc.get(bc.journals()).status_code == 200
     requests.post(f"{container.url}/_mock/reset", timeout=5)  # a reset puts the file's rules back
     assert bc.get(bc.journals()).status_code == 503
+
+
+# ---- the README's container example ---------------------------------------------------------
+
+
+def _readme_sh_blocks(heading: str) -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+
+
+def test_readme_docker_run_with_fixtures_and_faults_works(image, tmp_path):
+    block = next(b for b in _readme_sh_blocks("## Run it as a container") if "BC_MOCK_FIXTURES" in b)
+    _custom_fixtures(tmp_path / "fixtures")  # the user's files, in the folder the command runs in
+    _faults_file(tmp_path / "faults.json")
+    name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
+    # the same command, detached, on a free host port, with the image under test
+    script = block.replace("docker run --rm", f"docker run -d --name {name}", 1)
+    script = script.replace("127.0.0.1:8080:8080", "127.0.0.1::8080")
+    script = re.sub(r"(?m)^(\s*)bc-mock\s*$", rf"\g<1>{image.tag}", script)
+    assert name in script and image.tag in script, f"the README's command changed shape:\n{block}"
+    try:
+        done = subprocess.run(
+            ["bash", "-c", "set -euo pipefail\n" + script],
+            cwd=tmp_path, check=False, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        url = "http://" + _docker("port", name, f"{PORT}/tcp").stdout.split()[0]
+        _wait_healthy(name, url, time.monotonic(), STARTUP_LIMIT_S)
+        bc = BcClient(url, _fresh_tenant(), "v2.0")
+        assert [company["name"] for company in bc.get("companies").json()["value"]] == [CUSTOM_COMPANY]
+        assert bc.get(bc.journals()).status_code == 503  # the rule from faults.json
+    finally:
+        _docker("rm", "-f", name, check=False)
 
 
 # ---- Docker's own view of the container -------------------------------------------------------
