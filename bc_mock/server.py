@@ -210,6 +210,7 @@ class MockServer:
 
         Returns the matching entries. The failure message lists every request received.
         """
+        __tracebackhide__ = True  # pytest shows the caller's line, not this one
         found = self.requests(method=method, path=path)
         if (len(found) >= 1) if times is None else (len(found) == times):
             return found
@@ -220,6 +221,7 @@ class MockServer:
         )
 
     def assert_not_requested(self, method: str, path: str) -> None:
+        __tracebackhide__ = True
         self.assert_requested(method, path, times=0)
 
     def _received(self) -> str:

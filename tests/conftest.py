@@ -13,6 +13,9 @@ import pytest
 
 from tests.helpers import BcClient, start_server
 
+# pytester runs the bc_mock pytest plugin in test sessions of its own (tests/test_plugin.py)
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(scope="session")
 def server_url():
