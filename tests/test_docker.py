@@ -439,6 +439,44 @@ def test_loads_fault_rules_from_a_mounted_file(run_container, tmp_path):
     assert bc.get(bc.journals()).status_code == 503
 
 
+# ---- the pytest plugin against the container (the README's CI example) ------------------------
+
+PLUGIN_TESTS = f"""
+import os
+
+import requests
+
+PAYMENTS = "companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
+PAYMENT = {{"customerNumber": "10000", "amount": -5}}
+
+
+def test_survives_throttling(bc_mock):
+    assert not bc_mock.in_process and bc_mock.url == os.environ["EXPECTED_BC_MOCK_URL"]
+    bc_mock.faults.add(method="POST", path="*/customerPayments*", preset="throttled", times=1)
+    url = f"{{bc_mock.api_url()}}/{{PAYMENTS}}"
+    assert requests.post(url, json=PAYMENT).status_code == 429
+    assert requests.post(url, json=PAYMENT).status_code == 201
+    bc_mock.assert_requested("POST", "*/customerPayments*", times=2)
+
+
+def test_starts_fresh(bc_mock):
+    url = f"{{bc_mock.api_url()}}/{{PAYMENTS}}"
+    assert bc_mock.requests() == []
+    assert requests.post(url, json=PAYMENT).json()["lineNumber"] == 40000  # no payment from the test above
+"""
+
+
+def test_pytest_plugin_drives_the_container_through_bc_mock_url(container, tmp_path):
+    (tmp_path / "test_against_container.py").write_text(PLUGIN_TESTS)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--bc-mock-url={container.url}"],
+        cwd=tmp_path, env={**os.environ, "EXPECTED_BC_MOCK_URL": container.url},
+        check=False, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
+
+
 # ---- the README's container example ---------------------------------------------------------
 
 
