@@ -169,11 +169,14 @@ def _wait_healthy(container_id: str, url: str, started: float, timeout: float) -
         time.sleep(0.05)
 
 
-def _run(image: Image, *docker_args: str, port: int = PORT) -> Container:
-    """`docker run -d` the image with its port published on 127.0.0.1 (a free host port)."""
+def _run(image: Image, *docker_args: str, port: int = PORT, command: tuple[str, ...] = ()) -> Container:
+    """`docker run -d` the image with its port published on 127.0.0.1 (a free host port).
+
+    ``command``: arguments after the image name, which go to `bc-mock`.
+    """
     name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
-    _docker("run", "-d", "--name", name, "-p", f"127.0.0.1::{port}", *docker_args, image.tag)
+    _docker("run", "-d", "--name", name, "-p", f"127.0.0.1::{port}", *docker_args, image.tag, *command)
     published = _docker("port", name, f"{port}/tcp").stdout.split()[0]  # "127.0.0.1:49153"
     url = f"http://{published}"
     _wait_healthy(name, url, started, STARTUP_LIMIT_S)
@@ -185,8 +188,8 @@ def run_container(image):
     """Start containers of the image; all of them are removed after the test."""
     started: list[Container] = []
 
-    def run(*docker_args: str, port: int = PORT) -> Container:
-        container = _run(image, *docker_args, port=port)
+    def run(*docker_args: str, port: int = PORT, command: tuple[str, ...] = ()) -> Container:
+        container = _run(image, *docker_args, port=port, command=command)
         started.append(container)
         return container
 
@@ -335,6 +338,12 @@ def test_serves_a_fixtures_folder_mounted_as_a_volume(run_container, tmp_path):
     companies = bc.get("companies", headers={"Authorization": "Bearer any-token"})
     assert companies.status_code == 200, companies.text
     assert [company["name"] for company in companies.json()["value"]] == [CUSTOM_COMPANY]
+
+
+def test_passes_arguments_after_the_image_name_to_bc_mock(run_container):
+    container = run_container(command=("--rate-limit", "2/60"))
+    bc = BcClient(container.url, _fresh_tenant(), "v2.0")
+    assert [bc.get("companies").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_reports_a_broken_fixtures_folder_and_exits(image, tmp_path):
