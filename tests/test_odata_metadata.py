@@ -96,7 +96,7 @@ def test_read_only_properties_are_marked_computed(bc):
         for p in props
         if p.find("edm:Annotation[@Term='Org.OData.Core.V1.Computed']", NS) is not None
     }
-    assert computed == {"id", "lastModifiedDateTime", "balancingAccountNumber"}
+    assert computed == {"lastModifiedDateTime", "balancingAccountNumber"}
 
 
 def test_entity_sets_in_the_container(bcv):

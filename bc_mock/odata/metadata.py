@@ -6,8 +6,8 @@ properties (a company contains its sets, a journal its payments; references such
 as a journal's ``account`` carry a referential constraint), one complex type per
 structured property, and one entity container listing the sets.
 
-Read-only properties carry ``Org.OData.Core.V1.Computed`` so that generic clients
-leave them out of the bodies they send. Where bc_mock differs: BC declares its
+Read-only properties (except the key) carry ``Org.OData.Core.V1.Computed`` so that
+generic clients leave them out of the bodies they send. Where bc_mock differs: BC declares its
 options as enum types (``Microsoft.NAV.glAccountCategory``); bc_mock declares them
 as ``Edm.String`` (the JSON values are the same captions), and BC's metadata also
 lists many entity sets bc_mock does not serve.
@@ -88,9 +88,12 @@ def _property(parent: ET.Element, name: str, kind: Kind, nullable: bool = True) 
     return _element(parent, "Property", **attributes)
 
 
-def _read_only(entity: EntitySet, prop: Prop) -> bool:
+def _computed(entity: EntitySet, prop: Prop, version: str) -> bool:
+    """Read-only to clients: the server sets it. Not the key: v2.0 takes a client's id on
+    create, and generic clients expect the key among the properties they may send."""
     guarded = entity.rules.guarded if entity.rules else frozenset()
-    return prop.read_only and prop.name not in guarded
+    settable = version in prop.settable_on_create or prop.name == "id"
+    return prop.read_only and not settable and prop.name not in guarded
 
 
 def _entity_type(schema: ET.Element, entity: EntitySet, version: str, complex_types: dict) -> None:
@@ -98,7 +101,7 @@ def _entity_type(schema: ET.Element, entity: EntitySet, version: str, complex_ty
     _element(_element(entity_type, "Key"), "PropertyRef", Name="id")
     for prop in entity.props_for(version):
         element = _property(entity_type, prop.name, prop.kind, prop.nullable)
-        if _read_only(entity, prop):
+        if _computed(entity, prop, version):
             _element(element, "Annotation", Term="Org.OData.Core.V1.Computed", Bool="true")
         if isinstance(prop.kind, Complex):
             complex_types[prop.kind.type_name] = prop.kind
