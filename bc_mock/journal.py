@@ -52,9 +52,12 @@ def parse_json(raw: bytes) -> object:
     except UnicodeDecodeError:
         return f"<{len(raw)} bytes, not UTF-8>"
     try:
-        return json.loads(text)
-    except ValueError:
+        value = json.loads(text)
+        # a lone surrogate ("\ud800") parses but could never be answered back as UTF-8
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         return text
+    return value
 
 
 class Journal:

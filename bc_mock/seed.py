@@ -29,6 +29,7 @@ from marshmallow import RAISE, Schema, ValidationError
 
 from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet
+from bc_mock.entities.kinds import BLANK_GUID
 from bc_mock.entities.rules import CompanyView
 from bc_mock.store import Company, Store, Table
 
@@ -36,6 +37,17 @@ from bc_mock.store import Company, Store, Table
 SEED_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
 SET_ORDER = ("accounts", "customers", "salesInvoices", "customerPaymentJournals")
 NESTED = {"customerPaymentJournals": "customerPayments"}
+
+
+# fields of the read-only sets that copy a referenced record's field:
+# (field, reference field, target set, target field, must equal it if given)
+COPIED = {
+    "salesInvoices": (
+        ("customerNumber", "customerId", "customers", "number", True),
+        # an invoice may carry another name than the customer card's today: only filled when missing
+        ("customerName", "customerId", "customers", "displayName", False),
+    ),
+}
 
 
 class SeedError(Exception):
@@ -83,8 +95,9 @@ class _Loader:
 
     def load_file(self, file: Path) -> None:
         try:
-            document = json.loads(file.read_text(encoding="utf-8"), parse_float=Decimal)
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+            # utf-8-sig: editors on Windows like to start a file with a byte-order mark
+            document = json.loads(file.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
             raise SeedError(f"{file}: not valid JSON: {error}") from None
         for index, company_doc in enumerate(document if isinstance(document, list) else [document]):
             where = f"{file}" if not isinstance(document, list) else f"{file}: [{index}]"
@@ -98,7 +111,7 @@ class _Loader:
             raise SeedError(f"{where}: unknown entity set '{unknown[0]}' (expected one of {', '.join(SET_ORDER)})")
         company_data = self._record(where, "company", REGISTRY["companies"], doc["company"])
         if company_data["id"] in self.store.seed_company_ids():
-            raise SeedError(f"{where}: company: duplicate id {company_data['id']}")
+            raise SeedError(f"{where}: company: field 'id': duplicate id {company_data['id']}")
         tables = {name: Table(entity.indexes) for name, entity in REGISTRY.items() if entity.company_scoped}
         company = Company(self.store.new_row(company_data), tables)
         self.store.add_seed_company(company)
@@ -122,9 +135,11 @@ class _Loader:
         data = self._record(where, label, entity, raw)
         label += f" (id {data['id']})"
         if view.get(set_name, data["id"]):
-            raise SeedError(f"{where}: {label}: duplicate id")
+            raise SeedError(f"{where}: {label}: field 'id': duplicate id")
         if entity.rules:
             data = self._through_rules(where, label, view, entity, raw, data, parent)
+        else:
+            self._check_references(where, label, view, entity, raw, data)
         view.put(set_name, data)
         if not isinstance(children, list):
             raise SeedError(f"{where}: {label}: {children_name} must be a list of records")
@@ -134,6 +149,8 @@ class _Loader:
     def _record(self, where: str, label: str, entity: EntitySet, raw) -> dict:
         if not isinstance(raw, dict):
             raise SeedError(f"{where}: {label}: a record must be a JSON object")
+        # null means "not given", as in a POST
+        raw = {name: value for name, value in raw.items() if value is not None}
         try:
             values = self.schemas[entity.name].load(raw)
         except ValidationError as error:
@@ -148,6 +165,27 @@ class _Loader:
         record.update(values)
         return record
 
+    def _check_references(self, where, label, view, entity: EntitySet, raw: dict, data: dict) -> None:
+        """A read-only record's references must resolve (an invoice's customer, say)."""
+        for nav in entity.navigations:
+            ref = data.get(nav.source_field)
+            if nav.many or ref in (None, BLANK_GUID):
+                continue
+            if view.get(nav.target, ref) is None:
+                target = REGISTRY[nav.target].type_name
+                raise SeedError(f"{where}: {label}: field '{nav.source_field}': no {target} with id {ref}")
+        for field, ref_field, target_set, target_field, strict in COPIED.get(entity.name, ()):
+            if data[ref_field] == BLANK_GUID:
+                continue
+            expected = view.get(target_set, data[ref_field])[target_field]
+            if strict and raw.get(field) is not None and data[field] != expected:
+                raise SeedError(
+                    f"{where}: {label}: field '{field}': is {data[field]!r}, but the record "
+                    f"{ref_field} names has {expected!r}"
+                )
+            if raw.get(field) is None:
+                data[field] = expected
+
     def _through_rules(self, where, label, view, entity: EntitySet, raw: dict, data: dict, parent) -> dict:
         """Journals and payments: resolve references exactly as a POST would."""
         given = {name: data[name] for name in raw if not entity.prop("v2.0", name) or not entity.prop("v2.0", name).read_only}
@@ -155,11 +193,13 @@ class _Loader:
         try:
             result = entity.rules.create(view, given, parent[1] if parent else None)
         except errors.BcError as error:
-            fields = re.findall(r'"(\w+)"', error.message)
-            field = f"field '{fields[0]}': " if fields else ""
+            culprit = _culprit(entity, view, given, parent[1] if parent else None, error)
+            field = f"field '{culprit}': " if culprit else ""
             raise SeedError(f"{where}: {label}: {field}{error.message}") from None
         for name in raw:
             prop = entity.prop("v2.0", name) or entity.prop("v1.0", name)
+            if prop is None:
+                continue  # a nested set (a journal's customerPayments)
             if prop.read_only and name != "id" and name != "lastModifiedDateTime" and raw[name] is not None:
                 if result[name] != data[name]:
                     raise SeedError(
@@ -168,3 +208,24 @@ class _Loader:
                     )
         result["lastModifiedDateTime"] = data["lastModifiedDateTime"]
         return result
+
+
+def _culprit(entity: EntitySet, view: CompanyView, given: dict, parent: dict | None, error) -> str | None:
+    """The fixture field a rule refused: the one BC's message quotes, else the one whose absence
+    makes the refusal go away (mismatched references), else the one whose absence changes it (a
+    duplicate code: without it, the code is missing instead)."""
+    quoted = [name for name in re.findall(r'"(\w+)"', error.message) if name in given]
+    if quoted:
+        return quoted[0]
+    outcomes = {}
+    for name in given:
+        if name == "id":
+            continue
+        try:
+            entity.rules.create(view, {k: v for k, v in given.items() if k != name}, parent)
+            outcomes[name] = None
+        except errors.BcError as other:
+            outcomes[name] = other.message
+    gone = [name for name, message in outcomes.items() if message is None]
+    changed = [name for name, message in outcomes.items() if message is not None and message != error.message]
+    return (gone or changed or [None])[0]
