@@ -18,6 +18,7 @@ from bc_mock.faults import glob_match
 
 DEFAULT_SIZE = 10_000
 REDACTED_HEADERS = ("authorization", "proxy-authorization")
+MAX_BODY_DEPTH = 64
 
 
 def now_iso() -> str:
@@ -57,7 +58,19 @@ def parse_json(raw: bytes) -> object:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         return text
-    return value
+    # kept as text when deeper than any BC payload, so that listing the journal cannot overflow
+    return value if _depth_within(value, MAX_BODY_DEPTH) else text
+
+
+def _depth_within(value: object, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
 
 
 class Journal:

@@ -217,3 +217,14 @@ def _settings(**changes):
     from bc_mock.config import Settings
 
     return Settings(**changes)
+
+
+def test_bodies_the_journal_cannot_list_as_json_are_kept_as_text():
+    """A lone surrogate or a deeply nested body is recorded as text: listing the journal still works."""
+    app = create_app()
+    client = app.test_client()
+    for raw in (b'{"a": "\\ud800"}', b"[" * 5000 + b"]" * 5000, b"[" * 900 + b"]" * 900):
+        client.post("/api/v2.0/companies", data=raw, content_type="application/json")
+    response = client.get("/_mock/requests")
+    assert response.status_code == 200
+    assert [type(entry["body"]) for entry in response.get_json()["value"]] == [str, str, str]

@@ -19,7 +19,13 @@ bp = Blueprint("control", __name__, url_prefix="/_mock")
 
 
 def _json(payload: dict | list, status: int = 200) -> Response:
-    return Response(jsonio.dumps(payload), status=status, content_type="application/json")
+    # ASCII escapes: a recorded body may hold any string a client sent, lone surrogates included
+    text = json.dumps(payload, separators=(",", ":"), default=_decimal)
+    return Response(text, status=status, content_type="application/json")
+
+
+def _decimal(value):
+    return float(value)  # only Decimal reaches here (none is recorded today; kept safe)
 
 
 def _state():
