@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import signal
 import sys
 
@@ -102,6 +103,11 @@ def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argpars
     return settings, args
 
 
+# On SIGTERM/SIGINT waitress waits for requests still running, 5 s by default. A mock need not
+# drain them (a fault's delay may keep one busy for long), and `docker stop` should end it at once.
+SHUTDOWN_GRACE_S = 0.5
+
+
 def _stop(signum, frame):
     raise SystemExit(0)
 
@@ -125,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bc-mock: error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2
     app.extensions["bc_mock"].drop_connection = waitress_dropper(server)
+    server.task_dispatcher.shutdown = functools.partial(
+        server.task_dispatcher.shutdown, timeout=SHUTDOWN_GRACE_S
+    )
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     print(f"bc-mock listening on http://{settings.host}:{server.effective_port}", flush=True)

@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -369,6 +370,31 @@ def test_docker_stop_ends_it_within_two_seconds(run_container, measurements):
     assert stop_s < STOP_LIMIT_S, container.logs()
     state = json.loads(_docker("inspect", container.id).stdout)[0]["State"]
     assert state["ExitCode"] == 0, f"not a clean exit on SIGTERM: {state}"  # 137 would mean killed
+
+
+def test_docker_stop_does_not_wait_for_a_slow_request(run_container, measurements):
+    container = run_container()
+    added = requests.post(f"{container.url}/_mock/faults", json={"path": "*", "delayMs": 8000}, timeout=5)
+    assert added.status_code == 201, added.text
+    outcome: list = []
+
+    def slow_request() -> None:
+        try:
+            outcome.append(requests.get(f"{container.url}/api/v2.0/companies", timeout=20).status_code)
+        except requests.RequestException as error:
+            outcome.append(error)
+
+    client = threading.Thread(target=slow_request)
+    client.start()
+    time.sleep(0.5)  # the request is now in the fault's delay
+    started = time.monotonic()
+    _docker("stop", "--time", "10", container.id)
+    stop_s = time.monotonic() - started
+    client.join(timeout=20)
+    measurements.add(f"docker stop with a request in flight: {stop_s:.2f} s")
+    assert stop_s < STOP_LIMIT_S, container.logs()
+    assert outcome and isinstance(outcome[0], requests.ConnectionError), outcome  # cut off, not answered
+    assert json.loads(_docker("inspect", container.id).stdout)[0]["State"]["ExitCode"] == 0
 
 
 # ---- /_mock through the published port: fault rules and the request journal -------------------
