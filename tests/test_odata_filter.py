@@ -181,3 +181,11 @@ def test_a_rejected_filter_changes_nothing_and_other_companies_are_separate(bc):
     uk = values(bc, bc.company("accounts", company="c0a00002-0000-4000-8000-000000000002"))
     usa = values(bc, bc.company("accounts", company=USA))
     assert {a["id"] for a in uk}.isdisjoint({a["id"] for a in usa})
+
+
+@pytest.mark.parametrize(
+    "text", ["amount add 1 eq 0", "customer/number eq '10000'", "dimensions/any(d:d/code eq 'X')"]
+)
+def test_what_bc_mock_does_not_evaluate_is_refused_not_ignored(bc, text):
+    response = bc.get(bc.payments(GENERAL), params={"$filter": text})
+    assert error_of(response)[:2] == (400, "BadRequest")

@@ -224,3 +224,14 @@ def test_company_parameter_naming_no_company(bc):
     response = bc.get("customerPaymentJournals", params={"company": "c0a00009-0000-4000-8000-000000000009"})
     assert error_of(response)[:2] == (404, "Internal_CompanyNotFound")
     assert error_of(bc.get("customerPaymentJournals"))[0] == 404
+
+
+def test_expand_star_expands_every_navigation(bc):
+    journal = get_json(bc, bc.journals(f"({BANK})"), **{"$expand": "*"})
+    assert [p["lineNumber"] for p in journal["customerPayments"]] == [10000, 20000, 30000]
+    assert journal["account"]["number"] == "10100"
+
+
+@pytest.mark.parametrize("text", ["customerPayments(", "customerPayments($top)", "account($top=1)"])
+def test_malformed_expand_is_refused(bc, text):
+    assert error_of(bc.get(bc.journals(), params={"$expand": text}))[:2] == (400, "BadRequest")

@@ -267,6 +267,14 @@ class _Compiler(NodeVisitor):
     def generic_visit(self, node: ast._Node) -> _Expr:
         raise errors.bad_request(f"The {type(node).__name__} expression is not supported in a $filter.")
 
+    def visit_BinOp(self, node: ast.BinOp) -> _Expr:
+        raise errors.bad_request(
+            "Arithmetic operators (add, sub, mul, div, mod) are not supported in a $filter."
+        )
+
+    def visit_CollectionLambda(self, node: ast.CollectionLambda) -> _Expr:
+        raise errors.bad_request("The any and all operators are not supported in a $filter.")
+
     # values
 
     def visit_Identifier(self, node: ast.Identifier) -> _Expr:

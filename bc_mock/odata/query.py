@@ -15,7 +15,7 @@ from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet, Navigation
 from bc_mock.entities.kinds import Complex
 from bc_mock.odata.filter import Filter, parse_filter, unknown_property
-from bc_mock.odata.navigation import navigation
+from bc_mock.odata.navigation import navigation, navigations
 
 LIST_OPTIONS = ("$filter", "$orderby", "$top", "$skip", "$count", "$skiptoken")
 # accepted and without effect: BC's schema version switch, and the only format BC speaks
@@ -84,9 +84,13 @@ def _read_select(query: ListQuery, text: str, entity: EntitySet, version: str) -
 def _read_expand(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
     for item in split_top_level(text, ","):
         item = item.strip()
-        name, _, rest = item.partition("(")
+        if item == "*":  # every navigation, without options
+            for nav in navigations(entity, version):
+                query.expand[nav.name] = Expansion(nav, REGISTRY[nav.target], ListQuery())
+            continue
+        name, paren, rest = item.partition("(")
         name = name.strip()
-        if rest and not rest.endswith(")"):
+        if paren and not rest.endswith(")"):
             raise errors.bad_request(f"Syntax error in $expand at '{item}'.")
         nav = navigation(entity, version, name)
         if nav is None:
