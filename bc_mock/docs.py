@@ -47,7 +47,10 @@ def property_tables() -> str:
         parts.append("| Property | Type | Max length | Read-only | Versions |\n|---|---|---|---|---|")
         for prop in entity.props:
             kind = prop.kind
-            edm = f"Collection(Microsoft.NAV.{kind.type_name})" if isinstance(kind, Complex) else kind.edm
+            edm = kind.edm
+            if isinstance(kind, Complex):
+                edm = f"Microsoft.NAV.{kind.type_name}"
+                edm = f"Collection({edm})" if kind.many else edm
             versions = "both" if prop.versions == VERSIONS else ", ".join(prop.versions)
             read_only = "yes" if prop.read_only else ""
             length = str(kind.max_length) if kind.max_length else ""

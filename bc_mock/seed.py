@@ -30,6 +30,7 @@ from marshmallow import RAISE, Schema, ValidationError
 from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.kinds import BLANK_GUID
+from bc_mock.entities.reference_data import v1_address
 from bc_mock.entities.rules import CompanyView
 from bc_mock.store import Company, Store, Table
 
@@ -174,6 +175,8 @@ class _Loader:
             if view.get(nav.target, ref) is None:
                 target = REGISTRY[nav.target].type_name
                 raise SeedError(f"{where}: {label}: field '{nav.source_field}': no {target} with id {ref}")
+        if entity.name == "customers" and "address" not in raw:
+            data["address"] = v1_address(data)
         for field, ref_field, target_set, target_field, strict in COPIED.get(entity.name, ()):
             if data[ref_field] == BLANK_GUID:
                 continue

@@ -6,7 +6,7 @@ Their data comes only from the fixtures.
 
 from __future__ import annotations
 
-from bc_mock.entities.kinds import Boolean, Code, DateTime, Date, Decimal_, Enum, Guid, Int64, Text
+from bc_mock.entities.kinds import Boolean, Code, Complex, DateTime, Date, Decimal_, Enum, Guid, Int64, Text
 from bc_mock.entities.model import EntitySet, Navigation, Prop
 
 V1 = ("v1.0",)
@@ -64,6 +64,29 @@ accounts = EntitySet(
     ),
 )
 
+# API v1.0 gives a customer's address as one complex value; v2.0 as flat fields (BC's
+# "postaladdresstype" in Microsoft's v1.0 OpenAPI contract)
+POSTAL_ADDRESS = Complex(
+    "postaladdresstype",
+    {"street": Text(), "city": Text(30), "state": Text(30), "countryLetterCode": Code(10), "postalCode": Code(20)},
+)
+
+
+def v1_address(row: dict) -> dict:
+    """The v1.0 ``address`` of a customer record, from its v2.0 address fields.
+
+    BC builds ``street`` from Address and Address 2; bc_mock joins them with CRLF, as AL's
+    multi-line text does (not verified against a tenant)."""
+    street = "\r\n".join(line for line in (row["addressLine1"], row["addressLine2"]) if line)
+    return {
+        "street": street,
+        "city": row["city"],
+        "state": row["state"],
+        "countryLetterCode": row["country"],
+        "postalCode": row["postalCode"],
+    }
+
+
 customers = EntitySet(
     name="customers",
     type_name="customer",
@@ -75,12 +98,13 @@ customers = EntitySet(
         Prop("number", Code(20), read_only=True),
         Prop("displayName", Text(100), read_only=True),
         Prop("type", Enum("Company", "Person"), read_only=True),
-        Prop("addressLine1", Text(100), read_only=True),
-        Prop("addressLine2", Text(50), read_only=True),
-        Prop("city", Text(30), read_only=True),
-        Prop("state", Text(30), read_only=True),
-        Prop("country", Code(10), read_only=True),
-        Prop("postalCode", Code(20), read_only=True),
+        Prop("address", POSTAL_ADDRESS, read_only=True, versions=V1),
+        Prop("addressLine1", Text(100), read_only=True, versions=V2),
+        Prop("addressLine2", Text(50), read_only=True, versions=V2),
+        Prop("city", Text(30), read_only=True, versions=V2),
+        Prop("state", Text(30), read_only=True, versions=V2),
+        Prop("country", Code(10), read_only=True, versions=V2),
+        Prop("postalCode", Code(20), read_only=True, versions=V2),
         Prop("phoneNumber", Text(30), read_only=True),
         Prop("email", Text(80), read_only=True),
         Prop("website", Text(80), read_only=True),
