@@ -214,3 +214,48 @@ def test_each_operation_is_its_own_journal_entry_tied_to_the_batch(bc, tenant):
 
 def test_get_on_batch_is_not_found(bc):
     assert bc.get("$batch").status_code == 404
+
+
+def add_fault(client, rule: dict) -> str:
+    response = client.session.post(f"{client.server_url}/_mock/faults", json=rule)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_a_fault_in_a_snapshot_batch_rolls_it_all_back(bc, tenant):
+    before = snapshot(bc)
+    add_fault(bc, {"tenant": tenant, "method": "GET", "path": "*/accounts", "status": 503, "times": 1})
+    body = batch(
+        bc,
+        [post_journal("1", "FAULTED"), {"id": "2", "method": "GET", "url": f"companies({USA})/accounts"}],
+        Isolation="snapshot",
+    )
+    assert [r["status"] for r in body["responses"]] == [201, 503]
+    assert snapshot(bc) == before
+
+
+def test_readers_do_not_see_a_snapshot_batch_half_done(bc, tenant):
+    import threading
+    import time
+
+    add_fault(bc, {"tenant": tenant, "method": "GET", "path": "*/accounts", "delayMs": 400, "times": 1})
+    seen: list[list[str]] = []
+
+    def read_while_the_batch_runs() -> None:
+        time.sleep(0.15)
+        seen.append(journal_codes(bc))
+
+    reader = threading.Thread(target=read_while_the_batch_runs)
+    reader.start()
+    body = batch(
+        bc,
+        [
+            post_journal("1", "INFLIGHT"),
+            {"id": "2", "method": "GET", "url": f"companies({USA})/accounts"},
+            post_journal("3", "INFLIGHT"),  # a duplicate: the batch fails and rolls back
+        ],
+        Isolation="snapshot",
+    )
+    reader.join(timeout=10)
+    assert [r["status"] for r in body["responses"]] == [201, 200, 409]
+    assert seen == [["BANK", "GENERAL"]]

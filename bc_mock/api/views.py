@@ -86,9 +86,12 @@ class ApiCall:
         if segments[-1] == ("$count", None):
             if method != "GET" or len(segments) < 2:
                 raise errors.not_found_url(request.url)
-            return self.count(resolve(self.namespace, self.version, segments[:-1], request.url))
+            with self.store.lock:
+                return self.count(resolve(self.namespace, self.version, segments[:-1], request.url))
         if method == "GET":
-            return self.get(resolve(self.namespace, self.version, segments, request.url))
+            # reads take the store's lock too: they never see a write (or a snapshot $batch) half done
+            with self.store.lock:
+                return self.get(resolve(self.namespace, self.version, segments, request.url))
         if method in ("POST", "PATCH", "DELETE"):
             with self.store.transaction() as tx:
                 target = resolve(self.namespace, self.version, segments, request.url)
