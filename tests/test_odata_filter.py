@@ -84,8 +84,11 @@ def test_dates_compare_as_dates(bcv):
 def test_datetimes_with_z_or_an_offset(bc):
     created = bc.post(bc.journals(), {"code": "NEW"}).json()
     stamp = created["lastModifiedDateTime"]
+    for op in ("ge", "eq", "le"):
+        found = values(bc, bc.journals(), **{"$filter": f"lastModifiedDateTime {op} {stamp}"})
+        assert "NEW" in [j["code"] for j in found], op
     assert [
-        j["code"] for j in values(bc, bc.journals(), **{"$filter": f"lastModifiedDateTime ge {stamp}"})
+        j["code"] for j in values(bc, bc.journals(), **{"$filter": f"lastModifiedDateTime eq {stamp}"})
     ] == ["NEW"]
     # 2026-01-01T00:00:00+05:00 is 2025-12-31T19:00:00Z: everything is later
     everything = values(bc, bc.journals(), **{"$filter": "lastModifiedDateTime gt 2026-01-01T00:00:00+05:00"})

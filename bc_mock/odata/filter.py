@@ -39,7 +39,7 @@ from odata_query.visitor import NodeVisitor
 from sly.lex import Token
 
 from bc_mock import errors
-from bc_mock.entities.kinds import Code, Complex, Kind
+from bc_mock.entities.kinds import Code, Complex, DateTime, Kind
 from bc_mock.entities.model import EntitySet, Prop
 
 STRING = "Edm.String"
@@ -253,6 +253,10 @@ def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
     raise errors.bad_request(f"The literal '{getattr(node, 'val', node)}' is not supported in a $filter.")
 
 
+def _to_millis(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
 def _compatible(left: str | None, right: str | None) -> bool:
     if left is None or right is None or left == right:
         return True
@@ -284,6 +288,10 @@ class _Compiler(NodeVisitor):
         if isinstance(prop.kind, Complex):
             raise errors.bad_request(f"The property '{prop.name}' cannot be used in a $filter.")
         name = prop.name
+        if isinstance(prop.kind, DateTime):
+            # compared at the precision BC keeps and shows (milliseconds), so the value a
+            # client read back finds its record with `eq`
+            return _Expr(lambda data: _to_millis(data.get(name)), prop.kind.edm, prop=prop)
         return _Expr(lambda data: data.get(name), prop.kind.edm, prop=prop)
 
     def visit_Attribute(self, node: ast.Attribute) -> _Expr:
