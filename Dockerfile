@@ -1,7 +1,7 @@
 # bc_mock as a container: the mock on 0.0.0.0:8080, serving the bundled seed.
 #
 #   docker build -t bc-mock .
-#   docker run --rm -p 8080:8080 bc-mock
+#   docker run --rm -p 127.0.0.1:8080:8080 bc-mock
 #
 # Configuration is the BC_MOCK_* environment (see `bc-mock --help`); arguments
 # after the image name go to `bc-mock`. Custom fixtures: mount a folder and
@@ -12,7 +12,7 @@
 # and install it with its dependencies into /install, so the final image holds
 # neither the source tree nor build tools.
 FROM python:3.12-slim AS build
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bc_mock ./bc_mock

@@ -32,7 +32,7 @@ from tests.helpers import GENERAL, USA, BcClient
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8080  # the port the image listens on (EXPOSE, BC_MOCK_PORT)
 SERVER_UID = 10001  # the image's numeric user
-STARTUP_LIMIT_S = 20  # from `docker run` to a healthy answer; measured ~1-2 s
+STARTUP_LIMIT_S = 20  # from `docker run` to a healthy answer; measured 0.5-1.3 s
 STOP_LIMIT_S = 2.0
 
 
