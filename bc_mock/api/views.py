@@ -132,26 +132,15 @@ class ApiCall:
             payload = {"@odata.context": f"{context}/$entity", **renderer.record(entity, target.row, query)}
             return respond(payload, headers={"ETag": etag(target.row)})
         rows = self._matching(target, query)
-        total = len(rows)
-        rows = paging.ordered(rows, entity, query.orderby)
-        if query.skiptoken is not None:
-            rows = paging.after(rows, query.skiptoken, entity, query.orderby)
-        elif query.skip:
-            rows = rows[query.skip :]
-        size, applied = paging.requested_page_size(
-            request.headers.get("Prefer"), self.state.settings.page_size
-        )
-        wanted = len(rows) if query.top is None else min(query.top, len(rows))
-        page = rows[: min(size, wanted)]
+        prefer = request.headers.get("Prefer")
+        size, applied = paging.requested_page_size(prefer, self.state.settings.page_size)
+        page = paging.take_page(rows, entity, query, size)
         payload = {"@odata.context": context}
         if query.count:
-            payload["@odata.count"] = total
-        payload["value"] = renderer.records(entity, page, query)
-        if wanted > len(page):
-            top = None if query.top is None else query.top - len(page)
-            payload["@odata.nextLink"] = self._next_link(
-                paging.position_of(page[-1], entity, query.orderby), top
-            )
+            payload["@odata.count"] = len(rows)
+        payload["value"] = renderer.records(entity, page.rows, query)
+        if page.next_position is not None:
+            payload["@odata.nextLink"] = self._next_link(page.next_position, page.top_left)
         headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
         return respond(payload, headers=headers)
 

@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from bc_mock import errors
@@ -94,6 +95,27 @@ def after(rows: list[Row], token: str, entity: EntitySet, orderby: tuple[tuple[s
 
 def position_of(row: Row, entity: EntitySet, orderby: tuple[tuple[str, bool], ...]) -> str:
     return encode_token(sort_values(entity, orderby)(row.data))
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    next_position: str | None  # the $skiptoken of the next page; None on the last one
+    top_left: int | None  # what is left of $top after this page (None: no $top)
+
+
+def take_page(rows: list[Row], entity: EntitySet, query, size: int) -> Page:
+    """One page of the matching ``rows``, as $orderby, $skiptoken (or $skip) and $top ask."""
+    rows = ordered(rows, entity, query.orderby)
+    if query.skiptoken is not None:
+        rows = after(rows, query.skiptoken, entity, query.orderby)
+    elif query.skip:
+        rows = rows[query.skip :]
+    wanted = len(rows) if query.top is None else min(query.top, len(rows))
+    page = rows[: min(size, wanted)]
+    top_left = None if query.top is None else query.top - len(page)
+    more = wanted > len(page)
+    return Page(page, position_of(page[-1], entity, query.orderby) if more else None, top_left)
 
 
 def invalid_token(token: str) -> errors.BcError:
