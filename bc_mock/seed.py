@@ -199,16 +199,15 @@ class _Loader:
             culprit = _culprit(entity, view, given, parent[1] if parent else None, error)
             field = f"field '{culprit}': " if culprit else ""
             raise SeedError(f"{where}: {label}: {field}{error.message}") from None
-        for name in raw:
+        for name, value in raw.items():
             prop = entity.prop("v2.0", name) or entity.prop("v1.0", name)
-            if prop is None:
-                continue  # a nested set (a journal's customerPayments)
-            if prop.read_only and name != "id" and name != "lastModifiedDateTime" and raw[name] is not None:
-                if result[name] != data[name]:
-                    raise SeedError(
-                        f"{where}: {label}: field '{name}': is derived, and would be "
-                        f"{prop.kind.dump(result[name])!r}, not {raw[name]!r}"
-                    )
+            if prop is None or not prop.read_only or name in ("id", "lastModifiedDateTime") or value is None:
+                continue  # not a derived field (or a nested set: a journal's customerPayments)
+            if result[name] != data[name]:
+                raise SeedError(
+                    f"{where}: {label}: field '{name}': is derived, and would be "
+                    f"{prop.kind.dump(result[name])!r}, not {value!r}"
+                )
         result["lastModifiedDateTime"] = data["lastModifiedDateTime"]
         return result
 

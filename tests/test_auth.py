@@ -29,8 +29,13 @@ def auth_server(request):
 )
 def test_bc_requests_without_credentials_get_401(auth_server, authorization):
     headers = {} if authorization is None else {"Authorization": authorization}
-    for method, path in (("GET", JOURNALS), ("GET", "api/v1.0/companies"), ("POST", JOURNALS),
-                         ("GET", f"v2.0/t1/production/{JOURNALS}"), ("GET", f"v2.0/production/{JOURNALS}")):
+    for method, path in (
+        ("GET", JOURNALS),
+        ("GET", "api/v1.0/companies"),
+        ("POST", JOURNALS),
+        ("GET", f"v2.0/t1/production/{JOURNALS}"),
+        ("GET", f"v2.0/production/{JOURNALS}"),
+    ):
         response = requests.request(method, f"{auth_server}/{path}", headers=headers, json={"code": "NOPE"})
         status, code, message = error_of(response)
         assert (status, code) == (401, "Authentication_InvalidCredentials")
@@ -50,7 +55,9 @@ def test_any_bearer_token_is_accepted(auth_server):
     response = requests.get(f"{auth_server}/{JOURNALS}", headers=_bearer())
     assert response.status_code == 200
     assert [j["code"] for j in response.json()["value"]][:1] == ["BANK"]
-    response = requests.get(f"{auth_server}/{JOURNALS}", headers={"Authorization": "bearer lower-case-scheme"})
+    response = requests.get(
+        f"{auth_server}/{JOURNALS}", headers={"Authorization": "bearer lower-case-scheme"}
+    )
     assert response.status_code == 200
 
 
@@ -67,7 +74,9 @@ def test_writes_work_with_credentials(auth_server):
     tenant_journals = f"{auth_server}/v2.0/auth-writes/production/{JOURNALS}"
     created = requests.post(tenant_journals, json={"code": "AUTH"}, headers=_bearer())
     assert created.status_code == 201, created.text
-    patched = requests.patch(f"{tenant_journals}({created.json()['id']})", json={"displayName": "x"}, headers=headers)
+    patched = requests.patch(
+        f"{tenant_journals}({created.json()['id']})", json={"displayName": "x"}, headers=headers
+    )
     assert patched.status_code == 200
 
 

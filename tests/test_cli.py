@@ -77,7 +77,12 @@ def journal_codes(host: str, port: int) -> list[str]:
 
 def test_help_documents_every_option_and_its_variable():
     result = subprocess.run(
-        [sys.executable, "-m", "bc_mock", "--help"], capture_output=True, text=True, timeout=30, env=clean_env()
+        [sys.executable, "-m", "bc_mock", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=clean_env(),
+        check=False,
     )
     assert result.returncode == 0
     text = " ".join(result.stdout.split())  # argparse wraps lines
@@ -93,7 +98,7 @@ def test_console_script_is_installed():
     script = shutil.which("bc-mock", path=str(Path(sys.executable).parent))
     if script is None:
         pytest.skip("bc-mock console script not installed beside this interpreter")
-    result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=30)
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 0
     assert "--require-auth" in result.stdout
 
@@ -168,6 +173,7 @@ def test_a_port_in_use_stops_with_a_clear_message():
             text=True,
             timeout=30,
             env=clean_env(),
+            check=False,
         )
     assert result.returncode != 0
     assert str(port) in result.stderr
@@ -189,7 +195,12 @@ def test_a_port_in_use_stops_with_a_clear_message():
 )
 def test_bad_settings_stop_with_a_message_not_a_traceback(args, env):
     result = subprocess.run(
-        [sys.executable, "-m", "bc_mock", *args], capture_output=True, text=True, timeout=30, env=clean_env(**env)
+        [sys.executable, "-m", "bc_mock", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=clean_env(**env),
+        check=False,
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
@@ -246,6 +257,7 @@ def wheel(tmp_path_factory) -> Path:
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     if result.returncode != 0:
         pytest.skip(f"cannot build a wheel here (no build backend available?): {result.stderr[-500:]}")
@@ -275,6 +287,7 @@ def test_the_installed_wheel_serves_the_bundled_seed(wheel, tmp_path):
         env=env,
         cwd=tmp_path,
         timeout=30,
+        check=False,
     )
     assert where.stdout.strip().startswith(str(target)), where.stdout + where.stderr
     process = launch("--port", "0", env=env, cwd=tmp_path)

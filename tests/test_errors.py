@@ -9,11 +9,25 @@ import re
 import pytest
 import requests
 
-from tests.helpers import BANK, BLANK, GENERAL, UK, USA, account, customer, error_of, invoice, payment, snapshot
+from tests.helpers import (
+    BANK,
+    BLANK,
+    GENERAL,
+    UK,
+    USA,
+    account,
+    customer,
+    error_of,
+    invoice,
+    payment,
+    snapshot,
+)
 
 FIRST = payment(1, 10000)
 UNKNOWN_JOURNAL = "da000001-0000-4000-8000-000000000099"
-CORRELATION = re.compile(r"^.+  CorrelationId:  [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.$")
+CORRELATION = re.compile(
+    r"^.+  CorrelationId:  [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.$"
+)
 
 
 def assert_bc_error(response: requests.Response, status: int, code: str) -> str:
@@ -81,7 +95,11 @@ def test_unknown_url_is_bad_request_not_found(bcv, path):
 
 
 def test_unknown_api_version_and_unknown_root_are_not_found(server_url):
-    for url in (f"{server_url}/api/v3.0/companies", f"{server_url}/api/companies", f"{server_url}/nothing/at/all"):
+    for url in (
+        f"{server_url}/api/v3.0/companies",
+        f"{server_url}/api/companies",
+        f"{server_url}/nothing/at/all",
+    ):
         response = requests.get(url)
         assert_bc_error(response, 404, "BadRequest_NotFound")
 
@@ -148,13 +166,17 @@ def test_a_method_the_set_does_not_allow_is_405(bcv, method, path, kind):
 # --- bodies ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [b'{"code":', b"not json", b"[1, 2]", b'"text"', b"42", b"\xff\xfe{}", b"null"])
+@pytest.mark.parametrize(
+    "raw", [b'{"code":', b"not json", b"[1, 2]", b'"text"', b"42", b"\xff\xfe{}", b"null"]
+)
 def test_malformed_body_is_bad_request(bcv, raw):
     before = snapshot(bcv)
     headers = {"Content-Type": "application/json"}
     response = bcv.session.post(bcv.url(bcv.journals()), data=raw, headers=headers)
     assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
-    response = bcv.session.patch(bcv.url(bcv.journals(f"({BANK})")), data=raw, headers={**headers, "If-Match": "*"})
+    response = bcv.session.patch(
+        bcv.url(bcv.journals(f"({BANK})")), data=raw, headers={**headers, "If-Match": "*"}
+    )
     assert_bc_error(response, 400, "BadRequest")
     assert snapshot(bcv) == before
 
@@ -175,7 +197,7 @@ def test_post_without_a_body_is_bad_request(bcv):
 )
 def test_unknown_property_is_bad_request(bcv, url_of, body, type_name):
     before = snapshot(bcv)
-    name = [k for k in body if k not in ("code", "amount")][0]
+    name = next(k for k in body if k not in ("code", "amount"))
     message = assert_bc_error(bcv.post(url_of(bcv), body), 400, "BadRequest")
     assert message == (
         f"The property '{name}' does not exist on type 'Microsoft.NAV.{type_name}'. "
@@ -236,7 +258,9 @@ def test_malformed_guid_in_the_body_is_invalid_guid(bcv, url_of, name, value):
 
 def test_v2_malformed_journal_id_in_the_body_is_invalid_guid(bc):
     before = snapshot(bc)
-    assert_bc_error(bc.post(bc.company("customerPayments"), {"journalId": "x"}), 400, "Application_InvalidGUID")
+    assert_bc_error(
+        bc.post(bc.company("customerPayments"), {"journalId": "x"}), 400, "Application_InvalidGUID"
+    )
     assert snapshot(bc) == before
 
 
@@ -254,7 +278,7 @@ def test_etag_is_bcs_weak_etag(bcv):
     match = re.fullmatch(r'W/"([A-Za-z0-9+/=]+)"', tag)
     assert match
     decoded = base64.b64decode(match.group(1)).decode()
-    length, token, zeros, rest = re.fullmatch(r"'(\d+);([^;]+);(\d+);(.*)'", decoded).groups()
+    length, token = re.fullmatch(r"'(\d+);([^;]+);\d+;.*'", decoded).groups()
     assert int(length) == len(token)
 
 
@@ -308,7 +332,10 @@ def test_patch_with_a_stale_etag_is_entity_changed(bcv):
     fresh = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "first"}, etag=stale).json()["@odata.etag"]
     before = snapshot(bcv)
     response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "second"}, etag=stale)
-    assert assert_bc_error(response, 409, "Request_EntityChanged") == "Another user has already changed the record."
+    assert (
+        assert_bc_error(response, 409, "Request_EntityChanged")
+        == "Another user has already changed the record."
+    )
     assert snapshot(bcv) == before
     assert bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "second"}, etag=fresh).status_code == 200
 
@@ -360,10 +387,16 @@ def test_if_match_on_get_is_ignored(bcv):
 
 def test_odata_annotations_in_bodies_are_ignored(bcv):
     current = bcv.get(bcv.journals(f"({BANK})")).json()
-    body = {"@odata.context": current["@odata.context"], "@odata.etag": current["@odata.etag"], "displayName": "y"}
+    body = {
+        "@odata.context": current["@odata.context"],
+        "@odata.etag": current["@odata.etag"],
+        "displayName": "y",
+    }
     response = bcv.patch(bcv.journals(f"({BANK})"), body, etag=current["@odata.etag"])
     assert response.status_code == 200
-    response = bcv.post(bcv.journals(), {"@odata.type": "#Microsoft.NAV.customerPaymentJournal", "code": "ANN"})
+    response = bcv.post(
+        bcv.journals(), {"@odata.type": "#Microsoft.NAV.customerPaymentJournal", "code": "ANN"}
+    )
     assert response.status_code == 201
     response = bcv.post(bcv.payments(GENERAL), {"@odata.etag": 'W/"x"', "customerNumber": "10000"})
     assert response.status_code == 201
@@ -430,7 +463,12 @@ REJECTED = [
     (
         "PATCH",
         lambda c: c.payments(GENERAL, f"({FIRST})"),
-        {"amount": 1, "customerNumber": "20000", "appliesToInvoiceId": invoice(103001), "appliesToInvoiceNumber": "1"},
+        {
+            "amount": 1,
+            "customerNumber": "20000",
+            "appliesToInvoiceId": invoice(103001),
+            "appliesToInvoiceNumber": "1",
+        },
         400,
     ),
     ("PATCH", lambda c: c.payments(GENERAL, f"({FIRST})"), {"amount": 1, "lineNumber": 20000}, 409),
@@ -476,6 +514,8 @@ def test_bad_input_never_answers_5xx_or_html(bcv):
 def test_deeply_nested_json_is_bad_request(bcv):
     before = snapshot(bcv)
     raw = b"[" * 5000 + b"]" * 5000
-    response = bcv.session.post(bcv.url(bcv.payments(GENERAL)), data=raw, headers={"Content-Type": "application/json"})
+    response = bcv.session.post(
+        bcv.url(bcv.payments(GENERAL)), data=raw, headers={"Content-Type": "application/json"}
+    )
     assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
     assert snapshot(bcv) == before

@@ -11,7 +11,19 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import BANK, BLANK, GENERAL, UK, USA, BcClient, account, customer, invoice, payment, start_server
+from tests.helpers import (
+    BANK,
+    BLANK,
+    GENERAL,
+    UK,
+    USA,
+    BcClient,
+    account,
+    customer,
+    invoice,
+    payment,
+    start_server,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 USA_FIXTURE = REPO / "fixtures" / "cronus-usa.json"
@@ -50,7 +62,9 @@ def test_bundled_seed_has_the_documented_records(bc, company):
     assert any(not a["directPosting"] for a in accounts)
     assert account(10100, company) in [a["id"] for a in accounts]
     customers = bc.get(bc.company("customers", cid)).json()["value"]
-    assert [c["id"] for c in customers][:5] == [customer(n, company) for n in (10000, 20000, 30000, 40000, 50000)]
+    assert [c["id"] for c in customers][:5] == [
+        customer(n, company) for n in (10000, 20000, 30000, 40000, 50000)
+    ]
     invoices = bc.get(bc.company("salesInvoices", cid)).json()["value"]
     open_invoices = [i for i in invoices if i["status"] == "Open"]
     assert len(open_invoices) >= 5
@@ -93,21 +107,38 @@ def minimal_company(suffix: int) -> dict:
     return {
         "company": {"id": cid, "name": f"Test {suffix}", "displayName": f"Test company {suffix}"},
         "accounts": [
-            {"id": f"acc0000{suffix}-0000-4000-8000-000000010100", "number": "10100", "displayName": "Bank",
-             "accountType": "Posting", "directPosting": True},
+            {
+                "id": f"acc0000{suffix}-0000-4000-8000-000000010100",
+                "number": "10100",
+                "displayName": "Bank",
+                "accountType": "Posting",
+                "directPosting": True,
+            },
         ],
-        "customers": [{"id": f"c500000{suffix}-0000-4000-8000-000000000001", "number": "C1", "displayName": "One"}],
+        "customers": [
+            {"id": f"c500000{suffix}-0000-4000-8000-000000000001", "number": "C1", "displayName": "One"}
+        ],
         "salesInvoices": [
-            {"id": f"1f00000{suffix}-0000-4000-8000-000000000001", "number": "I1", "status": "Open",
-             "customerId": f"c500000{suffix}-0000-4000-8000-000000000001", "totalAmountIncludingTax": 10.5}
+            {
+                "id": f"1f00000{suffix}-0000-4000-8000-000000000001",
+                "number": "I1",
+                "status": "Open",
+                "customerId": f"c500000{suffix}-0000-4000-8000-000000000001",
+                "totalAmountIncludingTax": 10.5,
+            }
         ],
         "customerPaymentJournals": [
             {
                 "id": f"da00000{suffix}-0000-4000-8000-000000000001",
                 "code": "cash",
                 "balancingAccountId": f"acc0000{suffix}-0000-4000-8000-000000010100",
-                "customerPayments": [{"id": f"ba00000{suffix}-0000-4000-8000-000000000001",
-                                      "appliesToInvoiceNumber": "I1", "amount": -10.5}],
+                "customerPayments": [
+                    {
+                        "id": f"ba00000{suffix}-0000-4000-8000-000000000001",
+                        "appliesToInvoiceNumber": "I1",
+                        "amount": -10.5,
+                    }
+                ],
             }
         ],
     }
@@ -185,45 +216,105 @@ MISTAKES = [
     # (name, change to the USA fixture, what the message must name: record, field)
     ("unknown field", lambda d: d["customers"][2].update(colour="red"), "customers[2]", "colour"),
     ("wrong type", lambda d: d["accounts"][1].update(blocked="no"), "accounts[1]", "blocked"),
-    ("wrong type of a decimal", lambda d: d["salesInvoices"][1].update(remainingAmount="12"), "salesInvoices[1]",
-     "remainingAmount"),
-    ("bad date", lambda d: d["salesInvoices"][0].update(invoiceDate="2026-02-30"), "salesInvoices[0]",
-     "invoiceDate"),
+    (
+        "wrong type of a decimal",
+        lambda d: d["salesInvoices"][1].update(remainingAmount="12"),
+        "salesInvoices[1]",
+        "remainingAmount",
+    ),
+    (
+        "bad date",
+        lambda d: d["salesInvoices"][0].update(invoiceDate="2026-02-30"),
+        "salesInvoices[0]",
+        "invoiceDate",
+    ),
     ("not an option", lambda d: d["accounts"][0].update(accountType="Foo"), "accounts[0]", "accountType"),
     ("too long", lambda d: d["customers"][1].update(displayName="x" * 101), "customers[1]", "displayName"),
-    ("too long code", lambda d: d["customerPaymentJournals"][0].update(code="X" * 11), "customerPaymentJournals[0]",
-     "code"),
+    (
+        "too long code",
+        lambda d: d["customerPaymentJournals"][0].update(code="X" * 11),
+        "customerPaymentJournals[0]",
+        "code",
+    ),
     ("malformed guid", lambda d: d["customers"][0].update(id="xyz"), "customers[0]", "id"),
     ("missing id", lambda d: d["customers"][0].pop("id"), "customers[0]", "id"),
     ("duplicate id", lambda d: d["customers"][1].update(id=d["customers"][0]["id"]), "customers[1]", "id"),
-    ("duplicate payment id", lambda d: _payment(d, 1, 0).update(id=_payment(d, 0, 0)["id"]), "customerPayments[0]",
-     "id"),
-    ("duplicate journal code", lambda d: d["customerPaymentJournals"][1].update(code="general"),
-     "customerPaymentJournals[1]", "code"),
-    ("duplicate line number", lambda d: _payment(d).update(lineNumber=10000), "customerPayments[1]", "lineNumber"),
-    ("dangling customer of a payment",
-     lambda d: _payment(d).update(customerId="c5000001-0000-4000-8000-000000099999"),
-     "customerPayments[1]", "customerId"),
-    ("dangling customer number of a payment", lambda d: _payment(d).update(customerNumber="99999"),
-     "customerPayments[1]", "customerNumber"),
-    ("dangling invoice of a payment",
-     lambda d: _payment(d).update(appliesToInvoiceId="1f000001-0000-4000-8000-000000999999"),
-     "customerPayments[1]", "appliesToInvoiceId"),
-    ("dangling balancing account",
-     lambda d: d["customerPaymentJournals"][1].update(balancingAccountId="acc00001-0000-4000-8000-000000099999"),
-     "customerPaymentJournals[1]", "balancingAccountId"),
-    ("balancing account without direct posting",
-     lambda d: d["customerPaymentJournals"][1].update(balancingAccountId="acc00001-0000-4000-8000-000000010400"),
-     "customerPaymentJournals[1]", "balancingAccountId"),
-    ("dangling customer of an invoice",
-     lambda d: d["salesInvoices"][0].update(customerId="c5000001-0000-4000-8000-000000099999"),
-     "salesInvoices[0]", "customerId"),
-    ("invoice customer number that does not match", lambda d: d["salesInvoices"][0].update(customerNumber="20000"),
-     "salesInvoices[0]", "customerNumber"),
-    ("payment customer id and number that do not match", lambda d: _payment(d).update(customerNumber="10000"),
-     "customerPayments[1]", "customer"),
-    ("derived field given wrong", lambda d: d["customerPaymentJournals"][1].update(balancingAccountNumber="99999"),
-     "customerPaymentJournals[1]", "balancingAccountNumber"),
+    (
+        "duplicate payment id",
+        lambda d: _payment(d, 1, 0).update(id=_payment(d, 0, 0)["id"]),
+        "customerPayments[0]",
+        "id",
+    ),
+    (
+        "duplicate journal code",
+        lambda d: d["customerPaymentJournals"][1].update(code="general"),
+        "customerPaymentJournals[1]",
+        "code",
+    ),
+    (
+        "duplicate line number",
+        lambda d: _payment(d).update(lineNumber=10000),
+        "customerPayments[1]",
+        "lineNumber",
+    ),
+    (
+        "dangling customer of a payment",
+        lambda d: _payment(d).update(customerId="c5000001-0000-4000-8000-000000099999"),
+        "customerPayments[1]",
+        "customerId",
+    ),
+    (
+        "dangling customer number of a payment",
+        lambda d: _payment(d).update(customerNumber="99999"),
+        "customerPayments[1]",
+        "customerNumber",
+    ),
+    (
+        "dangling invoice of a payment",
+        lambda d: _payment(d).update(appliesToInvoiceId="1f000001-0000-4000-8000-000000999999"),
+        "customerPayments[1]",
+        "appliesToInvoiceId",
+    ),
+    (
+        "dangling balancing account",
+        lambda d: d["customerPaymentJournals"][1].update(
+            balancingAccountId="acc00001-0000-4000-8000-000000099999"
+        ),
+        "customerPaymentJournals[1]",
+        "balancingAccountId",
+    ),
+    (
+        "balancing account without direct posting",
+        lambda d: d["customerPaymentJournals"][1].update(
+            balancingAccountId="acc00001-0000-4000-8000-000000010400"
+        ),
+        "customerPaymentJournals[1]",
+        "balancingAccountId",
+    ),
+    (
+        "dangling customer of an invoice",
+        lambda d: d["salesInvoices"][0].update(customerId="c5000001-0000-4000-8000-000000099999"),
+        "salesInvoices[0]",
+        "customerId",
+    ),
+    (
+        "invoice customer number that does not match",
+        lambda d: d["salesInvoices"][0].update(customerNumber="20000"),
+        "salesInvoices[0]",
+        "customerNumber",
+    ),
+    (
+        "payment customer id and number that do not match",
+        lambda d: _payment(d).update(customerNumber="10000"),
+        "customerPayments[1]",
+        "customer",
+    ),
+    (
+        "derived field given wrong",
+        lambda d: d["customerPaymentJournals"][1].update(balancingAccountNumber="99999"),
+        "customerPaymentJournals[1]",
+        "balancingAccountNumber",
+    ),
     ("unknown entity set", lambda d: d.update(vendors=[]), "vendors", None),
     ("record that is not an object", lambda d: d["customers"].__setitem__(0, 5), "customers[0]", None),
     ("set that is not a list", lambda d: d.update(customers={}), "customers", None),

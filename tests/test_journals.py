@@ -237,7 +237,9 @@ def test_balancing_account_must_be_an_open_direct_posting_account(bcv, number, r
 
 def test_balancing_account_number_is_read_only(bcv):
     before = snapshot(bcv)
-    status, code, message = error_of(bcv.post(bcv.journals(), {"code": "X", "balancingAccountNumber": "10100"}))
+    status, code, message = error_of(
+        bcv.post(bcv.journals(), {"code": "X", "balancingAccountNumber": "10100"})
+    )
     assert (status, code) == (400, "BadRequest_InvalidOperation")
     assert "balancingAccountNumber" in message
     assert snapshot(bcv) == before
@@ -268,7 +270,9 @@ def test_post_sets_last_modified_itself(bcv):
     assert error_of(response)[:2] == (400, "BadRequest_InvalidOperation")
     assert snapshot(bcv) == before
     # null for a read-only property is ignored, as real OData clients send it
-    body = create(bcv, {"code": "X", "lastModifiedDateTime": None, "id": None, "balancingAccountNumber": None})
+    body = create(
+        bcv, {"code": "X", "lastModifiedDateTime": None, "id": None, "balancingAccountNumber": None}
+    )
     assert body["lastModifiedDateTime"] > "2026-01-05T09:00:00Z"
 
 

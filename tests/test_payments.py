@@ -322,12 +322,16 @@ def test_invoices_of_the_other_company_do_not_resolve(bcv):
 
 def test_patch_returns_the_whole_entity_and_changes_only_what_was_given(bcv):
     current = bcv.get(bcv.payments(GENERAL, f"({FIRST})")).json()
-    response = bcv.patch(bcv.payments(GENERAL, f"({FIRST})"), {"amount": -3999.99}, etag=current["@odata.etag"])
+    response = bcv.patch(
+        bcv.payments(GENERAL, f"({FIRST})"), {"amount": -3999.99}, etag=current["@odata.etag"]
+    )
     assert response.status_code == 200
     body = response.json()
     assert list(body) == ["@odata.context", "@odata.etag", *FIELDS[bcv.version]]
     assert body["amount"] == -3999.99
-    unchanged = {k: v for k, v in current.items() if k not in ("amount", "@odata.etag", "lastModifiedDateTime")}
+    unchanged = {
+        k: v for k, v in current.items() if k not in ("amount", "@odata.etag", "lastModifiedDateTime")
+    }
     assert {k: body[k] for k in unchanged} == unchanged
     assert body["@odata.etag"] != current["@odata.etag"]
     assert body["lastModifiedDateTime"] > current["lastModifiedDateTime"]
@@ -385,8 +389,14 @@ def test_patch_plain_fields(bcv):
 
 @pytest.mark.parametrize(
     "name, limit",
-    [("documentNumber", 20), ("externalDocumentNumber", 35), ("description", 100), ("comment", 250),
-     ("customerNumber", 20), ("appliesToInvoiceNumber", 20)],
+    [
+        ("documentNumber", 20),
+        ("externalDocumentNumber", 35),
+        ("description", 100),
+        ("comment", 250),
+        ("customerNumber", 20),
+        ("appliesToInvoiceNumber", 20),
+    ],
 )
 def test_lengths_of_payment_texts(bcv, name, limit):
     before = snapshot(bcv)
@@ -596,8 +606,14 @@ def test_v1_company_level_payments_need_a_journal(bc1):
 
 @pytest.mark.parametrize(
     "number, following",
-    [("G00001", "G00002"), ("G00009", "G00010"), ("B99", "B100"), ("INV-9-A", "INV-10-A"), ("ABC", ""),
-     ("7", "8")],
+    [
+        ("G00001", "G00002"),
+        ("G00009", "G00010"),
+        ("B99", "B100"),
+        ("INV-9-A", "INV-10-A"),
+        ("ABC", ""),
+        ("7", "8"),
+    ],
 )
 def test_increment_document_number_is_als_incstr(number, following):
     assert increment_document_number(number) == following

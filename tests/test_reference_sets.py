@@ -134,7 +134,15 @@ def test_v1_customer_address_is_one_complex_value(bc1):
         "postalCode": "31772",
     }
     assert "addressLine1" not in one and "city" not in one
-    assert list(one)[:7] == ["@odata.context", "@odata.etag", "id", "number", "displayName", "type", "address"]
+    assert list(one)[:7] == [
+        "@odata.context",
+        "@odata.etag",
+        "id",
+        "number",
+        "displayName",
+        "type",
+        "address",
+    ]
 
 
 def test_v2_customer_address_is_flat(bc):
@@ -153,8 +161,10 @@ def test_v2_customer_address_is_flat(bc):
 # --- sales invoices --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["id", "number", "customerId", "customerNumber", "invoiceDate",
-                                   "totalAmountIncludingTax", "status"])
+@pytest.mark.parametrize(
+    "field",
+    ["id", "number", "customerId", "customerNumber", "invoiceDate", "totalAmountIncludingTax", "status"],
+)
 def test_sales_invoices_have_what_payments_refer_to(bcv, field):
     body = bcv.get(bcv.company("salesInvoices")).json()
     assert all(field in item for item in body["value"])
@@ -187,7 +197,9 @@ def test_sales_invoice_customer_navigation(bcv):
     response = bcv.get(bcv.company(f"salesInvoices({invoice(103005)})/customer"))
     assert response.status_code == 200
     body = response.json()
-    assert body["@odata.context"].endswith(f"#companies({USA})/salesInvoices({invoice(103005)})/customer/$entity")
+    assert body["@odata.context"].endswith(
+        f"#companies({USA})/salesInvoices({invoice(103005)})/customer/$entity"
+    )
     assert body["id"] == customer(50000)
 
 

@@ -55,10 +55,14 @@ def test_missing_tenant_is_default_and_missing_environment_is_production(own_ser
         assert got.status_code == 200, root
         assert got.json()["@odata.etag"] == created.json()["@odata.etag"]
     # and back: a change through the long form shows at the short one
-    requests.patch(f"{third}/{JOURNALS}({journal_id})", json={"displayName": "via tenant"}, headers={"If-Match": "*"})
+    requests.patch(
+        f"{third}/{JOURNALS}({journal_id})", json={"displayName": "via tenant"}, headers={"If-Match": "*"}
+    )
     assert requests.get(f"{first}/{JOURNALS}({journal_id})").json()["displayName"] == "via tenant"
     # a named environment of the default tenant is another environment
-    assert requests.get(f"{own_server}/v2.0/sandbox/api/{version}/{JOURNALS}({journal_id})").status_code == 404
+    assert (
+        requests.get(f"{own_server}/v2.0/sandbox/api/{version}/{JOURNALS}({journal_id})").status_code == 404
+    )
 
 
 def test_tenants_are_isolated(server_url):
@@ -140,4 +144,3 @@ def test_reset_is_fast_and_repeatable(own_server):
         assert requests.post(f"{own_server}/_mock/reset", timeout=2).status_code == 200
     client = BcClient(own_server, "default", "v2.0")
     assert client.get(client.journals()).status_code == 200
-

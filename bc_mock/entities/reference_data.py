@@ -6,7 +6,7 @@ Their data comes only from the fixtures.
 
 from __future__ import annotations
 
-from bc_mock.entities.kinds import Boolean, Code, Complex, DateTime, Date, Decimal_, Enum, Guid, Int64, Text
+from bc_mock.entities.kinds import Boolean, Code, Complex, Date, DateTime, Decimal_, Enum, Guid, Int64, Text
 from bc_mock.entities.model import EntitySet, Navigation, Prop
 
 V1 = ("v1.0",)
