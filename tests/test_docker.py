@@ -320,6 +320,13 @@ def test_runs_as_a_non_root_user(container):
     assert write.returncode != 0
 
 
+def test_runs_locked_down_read_only_without_capabilities(run_container):
+    # what a hardened deployment adds; bc_mock keeps everything in memory and writes no file
+    container = run_container("--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges")
+    bc = BcClient(container.url, _fresh_tenant(), "v2.0")
+    assert bc.post(bc.payments(GENERAL), {"customerNumber": "10000", "amount": -1}).status_code == 201
+
+
 def test_healthcheck_command_follows_the_port_and_can_fail(image, run_container):
     test = image.config["Healthcheck"]["Test"]
     assert test[0] == "CMD"
