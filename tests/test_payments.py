@@ -576,10 +576,12 @@ def test_v2_company_level_post_needs_a_journal(bc, body):
 
 def test_v2_company_level_post_with_unknown_journal_is_refused(bc):
     before = snapshot(bc)
-    response = bc.post(bc.company("customerPayments"), {"journalId": "da000001-0000-4000-8000-000000000099"})
-    status, code, _ = error_of(response)
-    assert status in (400, 404)
-    assert code.startswith(("Application_", "Internal_"))
+    unknown = "da000001-0000-4000-8000-000000000099"
+    response = bc.post(bc.company("customerPayments"), {"journalId": unknown})
+    status, code, message = error_of(response)
+    assert (status, code) == (404, "Internal_RecordNotFound")
+    assert message.startswith("The Gen. Journal Batch does not exist.")
+    assert unknown in message
     assert snapshot(bc) == before
 
 
@@ -589,7 +591,7 @@ def test_v2_company_level_post_in_the_other_company(bc):
     assert response.status_code == 201
     # a journal of another company is unknown here
     response = bc.post(bc.company("customerPayments"), {"journalId": uk_journal["id"]})
-    assert response.status_code >= 400
+    assert error_of(response)[:2] == (404, "Internal_RecordNotFound")
 
 
 def test_v1_company_level_payments_need_a_journal(bc1):

@@ -115,7 +115,9 @@ class PaymentRules(Rules):
             raise errors.dialog(NEEDS_JOURNAL)
         journal = view.get("customerPaymentJournals", given)
         if journal is None:
-            raise errors.dialog('The "journalId" does not match to a Customer Payment Journal.')
+            # BC's GetBatchNameFromId does an unchecked GetBySystemId: the runtime's record-not-found
+            # error (its exact wording for a SystemId lookup is not verified)
+            raise errors.record_not_found("Gen. Journal Batch", f"SystemId='{given}'")
         return journal
 
     def _apply(self, view: CompanyView, record: dict, values: dict, journal: dict) -> dict:
