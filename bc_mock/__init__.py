@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "create_app", "MockServer", "Settings", "SeedError"]
+__all__ = ["MockServer", "SeedError", "Settings", "__version__", "create_app"]
 
 # The public names load on first use: the pytest plugin imports this package in every pytest
 # run where bc_mock is installed, and should not pull in Flask until a test asks for the mock.

@@ -114,8 +114,10 @@ class Rule:
         self.spec = _validate(spec)
         self.id = rule_id
         merged = {**PRESETS.get(self.spec.get("preset"), {}), **self.spec}
-        merged["headers"] = {**PRESETS.get(self.spec.get("preset"), {}).get("headers", {}),
-                             **self.spec.get("headers", {})}
+        merged["headers"] = {
+            **PRESETS.get(self.spec.get("preset"), {}).get("headers", {}),
+            **self.spec.get("headers", {}),
+        }
         self.effect = merged
         self.matches = 0  # requests that matched (fired or not)
         self.hits = 0  # times it fired
@@ -135,8 +137,9 @@ class Rule:
             return False
         if "method" in spec and info.method.upper() not in _methods(spec["method"]):
             return False
-        if "path" in spec and not (glob_match(spec["path"], info.api_path) or
-                                   glob_match(spec["path"], info.path)):
+        if "path" in spec and not (
+            glob_match(spec["path"], info.api_path) or glob_match(spec["path"], info.path)
+        ):
             return False
         if "tenant" in spec and not glob_match(spec["tenant"], info.tenant, ignore_case=True):
             return False
@@ -178,8 +181,13 @@ class Rule:
         return errors.BcError(status, override.get("code", code), message, dict(self.effect["headers"]))
 
     def to_json(self) -> dict:
-        return {"id": self.id, **self.spec, "hits": self.hits, "matches": self.matches,
-                "expired": self.expired}
+        return {
+            "id": self.id,
+            **self.spec,
+            "hits": self.hits,
+            "matches": self.matches,
+            "expired": self.expired,
+        }
 
 
 class FaultSet:
@@ -220,7 +228,9 @@ class FaultSet:
     def clear(self, tenant: str | None = None) -> None:
         """Remove every rule, or only those scoped to ``tenant``."""
         with self._lock:
-            self._rules = [rule for rule in self._rules if tenant is not None and not _for_tenant(rule, tenant)]
+            self._rules = [
+                rule for rule in self._rules if tenant is not None and not _for_tenant(rule, tenant)
+            ]
 
     def decide(self, info: RequestInfo, url: str) -> Decision:
         decision = Decision()
@@ -255,7 +265,9 @@ def _validate(spec: object) -> dict:
     """The rule as given, checked; a precise RuleError for the first problem."""
     if not isinstance(spec, dict):
         raise RuleError("A fault rule must be a JSON object.")
-    unknown = [key for key in spec if key not in RULE_KEYS and key not in ("id", "hits", "matches", "expired")]
+    unknown = [
+        key for key in spec if key not in RULE_KEYS and key not in ("id", "hits", "matches", "expired")
+    ]
     if unknown:
         raise RuleError(f"Unknown fault rule key '{unknown[0]}'. Known keys: {', '.join(RULE_KEYS)}.")
     spec = {key: value for key, value in spec.items() if key in RULE_KEYS and value is not None}
@@ -263,8 +275,9 @@ def _validate(spec: object) -> dict:
         if key in spec and not isinstance(spec[key], str):
             raise RuleError(f"'{key}' must be a string (a glob).")
     method = spec.get("method")
-    if method is not None and not (isinstance(method, str) or
-                                   (isinstance(method, list) and all(isinstance(m, str) for m in method))):
+    if method is not None and not (
+        isinstance(method, str) or (isinstance(method, list) and all(isinstance(m, str) for m in method))
+    ):
         raise RuleError("'method' must be a string or a list of strings.")
     for key in ("header", "headers"):
         value = spec.get(key, {})
@@ -283,8 +296,11 @@ def _check_effects(spec: dict) -> None:
     if status is not None and (not _is_int(status) or not 400 <= status <= 599):
         raise RuleError("'status' must be an HTTP error status, 400 to 599.")
     error = spec.get("error")
-    if error is not None and (not isinstance(error, dict) or set(error) - {"code", "message"}
-                              or not all(isinstance(v, str) for v in error.values())):
+    if error is not None and (
+        not isinstance(error, dict)
+        or set(error) - {"code", "message"}
+        or not all(isinstance(v, str) for v in error.values())
+    ):
         raise RuleError("'error' must be an object with string 'code' and 'message'.")
     if "drop" in spec and not isinstance(spec["drop"], bool):
         raise RuleError("'drop' must be true or false.")
@@ -320,8 +336,12 @@ def _is_number(value) -> bool:
 def _valid_delay(delay) -> bool:
     if _is_number(delay):
         return 0 <= delay <= 600_000
-    return (isinstance(delay, list) and len(delay) == 2 and all(_is_number(d) for d in delay)
-            and 0 <= delay[0] <= delay[1] <= 600_000)
+    return (
+        isinstance(delay, list)
+        and len(delay) == 2
+        and all(_is_number(d) for d in delay)
+        and 0 <= delay[0] <= delay[1] <= 600_000
+    )
 
 
 def load_rules(path: str) -> list[dict]:

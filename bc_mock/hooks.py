@@ -63,7 +63,7 @@ def _before(render) -> Response | None:
     if state.rate_limiter is not None and batch_id is None:
         refusal = state.rate_limiter.check(info.tenant)
         if refusal is not None:
-            entry["rateLimited"] = True
+            state.journal.close_entry(entry, rateLimited=True)
             return render(refusal)
 
     decision = state.faults.decide(info, request.url)
@@ -75,10 +75,15 @@ def _before(render) -> Response | None:
     if decision.drop:
         dropper = state.drop_connection
         if dropper is not None and dropper(request.environ):
-            entry["dropped"] = True
+            state.journal.close_entry(entry, dropped=True)
             return Response(b"", status=500)  # never reaches the client: its connection is gone
-        return render(errors.BcError(500, "Internal_ServerError",
-                                     "The connection could not be dropped: this server does not support it."))
+        return render(
+            errors.BcError(
+                500,
+                "Internal_ServerError",
+                "The connection could not be dropped: this server does not support it.",
+            )
+        )
     if decision.error is not None:
         return render(decision.error)
     return None

@@ -114,8 +114,14 @@ class Journal:
         with self._lock:
             entry.update(fields)
 
-    def entries(self, method: str | None = None, path: str | None = None, status: str | int | None = None,
-                since: dt.datetime | None = None, tenant: str | None = None) -> list[dict]:
+    def entries(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: str | int | None = None,
+        since: dt.datetime | None = None,
+        tenant: str | None = None,
+    ) -> list[dict]:
         """Copies of the matching entries, oldest first."""
         with self._lock:
             entries = [dict(entry) for entry in self._entries]

@@ -70,9 +70,15 @@ class MockServer:
         faults_file: str | None = None,
         threads: int = 8,
     ):
+        if url and (fixtures or rate_limit or journal_size is not None or faults_file):
+            raise ValueError(
+                "fixtures, rate_limit, journal_size and faults_file configure an in-process "
+                "server; a server attached by url keeps the options it was started with"
+            )
         self.tenant = tenant
-        self._settings = Settings(host=host, port=port, fixtures=fixtures, rate_limit=rate_limit,
-                                  faults=faults_file)
+        self._settings = Settings(
+            host=host, port=port, fixtures=fixtures, rate_limit=rate_limit, faults=faults_file
+        )
         if journal_size is not None:
             self._settings.journal_size = journal_size
         self._threads = threads
@@ -97,8 +103,13 @@ class MockServer:
         from bc_mock.app import create_app
 
         self._app = create_app(self._settings)
-        self._server = create_server(self._app, host=self._settings.host, port=self._settings.port,
-                                     threads=self._threads, clear_untrusted_proxy_headers=True)
+        self._server = create_server(
+            self._app,
+            host=self._settings.host,
+            port=self._settings.port,
+            threads=self._threads,
+            clear_untrusted_proxy_headers=True,
+        )
         self._app.extensions["bc_mock"].drop_connection = waitress_dropper(self._server)
         self._url = f"http://{self._settings.host}:{self._server.effective_port}"
         self._stopping.clear()
@@ -125,7 +136,7 @@ class MockServer:
         wasyncore.close_all(self._server._map)
         self._thread = None
 
-    def __enter__(self) -> MockServer:
+    def __enter__(self) -> MockServer:  # noqa: PYI034 (Self needs Python 3.11)
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -144,8 +155,9 @@ class MockServer:
     def in_process(self) -> bool:
         return self._app is not None
 
-    def api_url(self, version: str = API_VERSION, tenant: str | None = None,
-                environment: str | None = None) -> str:
+    def api_url(
+        self, version: str = API_VERSION, tenant: str | None = None, environment: str | None = None
+    ) -> str:
         """The API root, in the URL form BC uses for what is given (see the README's URL roots).
 
         Nothing given: ``/api/<version>`` (tenant "default", environment "production"), unless
@@ -184,8 +196,13 @@ class MockServer:
             self._clear_requests()
             self.tenant = f"t-{uuid.uuid4().hex[:12]}"
 
-    def requests(self, method: str | None = None, path: str | None = None, status: int | str | None = None,
-                 since: str | None = None) -> list[dict]:
+    def requests(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | str | None = None,
+        since: str | None = None,
+    ) -> list[dict]:
         """Journal entries (oldest first) matching all that is given; see the README's entry keys."""
         if self.in_process:
             from bc_mock.journal import parse_time
@@ -238,10 +255,16 @@ class MockServer:
         import urllib.parse
         import urllib.request
 
-        query = urllib.parse.urlencode({key: value for key, value in (params or {}).items() if value is not None})
+        query = urllib.parse.urlencode(
+            {key: value for key, value in (params or {}).items() if value is not None}
+        )
         data = None if json is None else jsonlib.dumps(json).encode()
-        call = urllib.request.Request(self.url + path + (f"?{query}" if query else ""), data=data, method=method,
-                                      headers={"Content-Type": "application/json"})
+        call = urllib.request.Request(
+            self.url + path + (f"?{query}" if query else ""),
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(call, timeout=30) as response:
                 content = response.read()
@@ -251,7 +274,9 @@ class MockServer:
                 from bc_mock.faults import RuleError
 
                 raise RuleError(message) from None
-            raise RuntimeError(f"bc_mock at {self.url} answered {method} {path} with {error.code}: {message}") from None
+            raise RuntimeError(
+                f"bc_mock at {self.url} answered {method} {path} with {error.code}: {message}"
+            ) from None
         return jsonlib.loads(content) if content else None
 
 

@@ -35,10 +35,21 @@ def _add(server_url: str, tenant: str, **rule) -> dict:
 # --- presets: BC's documented failures, in BC's error format -------------------------------
 
 PRESETS = [
-    ("throttled", 429, "Application_TooManyRequests", "Too many requests reached. Actual (601). Maximum (600).", "1"),
+    (
+        "throttled",
+        429,
+        "Application_TooManyRequests",
+        "Too many requests reached. Actual (601). Maximum (600).",
+        "1",
+    ),
     ("timeout", 408, "Request_Timeout", "The operation has timed out.", None),
-    ("gateway-timeout", 504, "GatewayTimeout",
-     "The request took longer than 10 minutes to complete and was aborted.", None),
+    (
+        "gateway-timeout",
+        504,
+        "GatewayTimeout",
+        "The request took longer than 10 minutes to complete and was aborted.",
+        None,
+    ),
     ("unavailable", 503, "Internal_TenantUnavailable", "The tenant '{tenant}' is not accessible", "1"),
     ("conflict", 409, "Request_EntityChanged", "Another user has already changed the record.", None),
     ("server-error", 500, "Internal_ServerError", "An unexpected error occurred on the server.", None),
@@ -46,8 +57,9 @@ PRESETS = [
 
 
 @pytest.mark.parametrize("preset, status, code, message, retry_after", PRESETS, ids=[p[0] for p in PRESETS])
-def test_each_preset_answers_bcs_status_code_and_message(bc, mock, tenant, preset, status, code, message,
-                                                         retry_after):
+def test_each_preset_answers_bcs_status_code_and_message(
+    bc, mock, tenant, preset, status, code, message, retry_after
+):
     mock.faults.add(path="companies", preset=preset)
     response = bc.get("companies")
     assert error_of(response) == (status, code, message.format(tenant=tenant))
@@ -78,8 +90,12 @@ def test_drop_rule_changes_nothing_and_the_next_connection_works(bc, mock):
 
 
 def test_status_with_overridden_error_and_extra_headers(bc, mock):
-    mock.faults.add(path="*/customerPaymentJournals*", status=503, headers={"Retry-After": "7", "X-Test": "yes"},
-                    error={"code": "Internal_ServiceOverloaded", "message": "Come back later."})
+    mock.faults.add(
+        path="*/customerPaymentJournals*",
+        status=503,
+        headers={"Retry-After": "7", "X-Test": "yes"},
+        error={"code": "Internal_ServiceOverloaded", "message": "Come back later."},
+    )
     response = bc.get(bc.journals())
     assert error_of(response) == (503, "Internal_ServiceOverloaded", "Come back later.")
     assert response.headers["Retry-After"] == "7" and response.headers["X-Test"] == "yes"
@@ -104,7 +120,10 @@ def test_404_fault_names_the_requested_url(bc, mock):
     mock.faults.add(path="companies", status=404)
     url = bc.url("companies")
     assert error_of(bc.get("companies")) == (
-        404, "BadRequest_NotFound", f"No HTTP resource was found that matches the request URI '{url}'.")
+        404,
+        "BadRequest_NotFound",
+        f"No HTTP resource was found that matches the request URI '{url}'.",
+    )
 
 
 # --- delays -------------------------------------------------------------------------------------
@@ -287,9 +306,16 @@ def test_a_delay_without_an_error_lets_the_write_happen(bc, mock):
 
 
 def test_post_one_rule_answers_201_with_it_and_its_id(server_url, tenant):
-    response = requests.post(f"{server_url}/_mock/faults",
-                             json={"tenant": tenant, "method": "POST", "path": "*/customerPayments*",
-                                   "preset": "throttled", "times": 2})
+    response = requests.post(
+        f"{server_url}/_mock/faults",
+        json={
+            "tenant": tenant,
+            "method": "POST",
+            "path": "*/customerPayments*",
+            "preset": "throttled",
+            "times": 2,
+        },
+    )
     assert response.status_code == 201
     rule = response.json()
     assert rule["id"] and rule["method"] == "POST" and rule["preset"] == "throttled" and rule["times"] == 2
@@ -298,8 +324,10 @@ def test_post_one_rule_answers_201_with_it_and_its_id(server_url, tenant):
 
 
 def test_post_a_list_answers_the_list_and_get_lists_with_hits(bc, server_url, tenant):
-    rules = [{"tenant": tenant, "path": "companies", "status": 503, "headers": {"Retry-After": "1"}},
-             {"tenant": tenant, "path": "*", "delayMs": [1, 2]}]
+    rules = [
+        {"tenant": tenant, "path": "companies", "status": 503, "headers": {"Retry-After": "1"}},
+        {"tenant": tenant, "path": "*", "delayMs": [1, 2]},
+    ]
     response = requests.post(f"{server_url}/_mock/faults", json=rules)
     assert response.status_code == 201
     stored = response.json()
@@ -308,7 +336,10 @@ def test_post_a_list_answers_the_list_and_get_lists_with_hits(bc, server_url, te
     bc.get("companies")
     listed = requests.get(f"{server_url}/_mock/faults", params={"tenant": tenant}).json()
     assert set(listed) == {"value"}
-    assert [(rule["id"], rule["hits"]) for rule in listed["value"]] == [(stored[0]["id"], 1), (stored[1]["id"], 1)]
+    assert [(rule["id"], rule["hits"]) for rule in listed["value"]] == [
+        (stored[0]["id"], 1),
+        (stored[1]["id"], 1),
+    ]
     requests.delete(f"{server_url}/_mock/faults", params={"tenant": tenant})
 
 
@@ -350,15 +381,17 @@ def test_a_bad_rule_gets_bcs_400_and_adds_nothing(server_url, tenant, rule, mess
 
 def test_a_list_with_one_bad_rule_adds_none(server_url, tenant):
     before = requests.get(f"{server_url}/_mock/faults").json()["value"]
-    response = requests.post(f"{server_url}/_mock/faults",
-                             json=[{"tenant": tenant, "path": "*", "status": 500}, {"path": "*"}])
+    response = requests.post(
+        f"{server_url}/_mock/faults", json=[{"tenant": tenant, "path": "*", "status": 500}, {"path": "*"}]
+    )
     assert error_of(response)[:2] == (400, "BadRequest") and "Rule 1:" in error_of(response)[2]
     assert requests.get(f"{server_url}/_mock/faults").json()["value"] == before
 
 
 def test_malformed_json_gets_bcs_400(server_url):
-    response = requests.post(f"{server_url}/_mock/faults", data=b"{nope",
-                             headers={"Content-Type": "application/json"})
+    response = requests.post(
+        f"{server_url}/_mock/faults", data=b"{nope", headers={"Content-Type": "application/json"}
+    )
     assert error_of(response) == (400, "BadRequest", "Invalid Request Body")
 
 

@@ -35,8 +35,14 @@ def _companies(url: str, tenant: str = "default") -> requests.Response:
 
 def test_faults_file_rules_are_active_from_the_start(serve, tmp_path):
     rules = tmp_path / "faults.json"
-    rules.write_text(json.dumps([{"path": "companies", "preset": "throttled", "times": 1},
-                                 {"method": "DELETE", "path": "*", "status": 500}]))
+    rules.write_text(
+        json.dumps(
+            [
+                {"path": "companies", "preset": "throttled", "times": 1},
+                {"method": "DELETE", "path": "*", "status": 500},
+            ]
+        )
+    )
     url = serve("--faults", str(rules))
     assert _companies(url).status_code == 429
     assert _companies(url).status_code == 200
@@ -74,15 +80,23 @@ def test_reset_clears_data_journal_rules_and_rate_counts(serve):
     assert "NEW" not in [journal["code"] for journal in response.json()["value"]]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{nope", "cannot read fault rules"),
-    (json.dumps({"path": "*", "preset": "flaky"}), "Unknown preset 'flaky'"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{nope", "cannot read fault rules"),
+        (json.dumps({"path": "*", "preset": "flaky"}), "Unknown preset 'flaky'"),
+    ],
+)
 def test_a_bad_faults_file_stops_the_command_with_a_clear_error(tmp_path, content, message):
     rules = tmp_path / "faults.json"
     rules.write_text(content)
-    done = subprocess.run([sys.executable, "-m", "bc_mock", "--port", "0", "--faults", str(rules)],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "bc_mock", "--port", "0", "--faults", str(rules)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2
     assert message in done.stderr and str(rules) in done.stderr
 
@@ -94,8 +108,11 @@ def test_rate_limit_answers_bcs_429_per_tenant(serve):
     url = serve("--rate-limit", "3/60")
     assert [_companies(url, "a").status_code for _ in range(3)] == [200, 200, 200]
     refused = _companies(url, "a")
-    assert error_of(refused) == (429, "Application_TooManyRequests",
-                                 "Too many requests reached. Actual (4). Maximum (3).")
+    assert error_of(refused) == (
+        429,
+        "Application_TooManyRequests",
+        "Too many requests reached. Actual (4). Maximum (3).",
+    )
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert _companies(url, "b").status_code == 200  # another tenant has its own count
     assert requests.get(f"{url}/_mock/health").status_code == 200  # /_mock is not counted
@@ -122,6 +139,11 @@ def test_a_refused_request_changes_nothing(serve):
 
 @pytest.mark.parametrize("limit", ["many", "0/60", "5/0", "5/x"])
 def test_a_bad_rate_limit_stops_the_command(limit):
-    done = subprocess.run([sys.executable, "-m", "bc_mock", "--port", "0", "--rate-limit", limit],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "bc_mock", "--port", "0", "--rate-limit", limit],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2 and "rate limit" in done.stderr

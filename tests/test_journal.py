@@ -27,19 +27,38 @@ def journal(server_url, tenant):
 
     yield entries
     requests.delete(f"{server_url}/_mock/requests", params={"tenant": tenant})
+    requests.delete(f"{server_url}/_mock/faults", params={"tenant": tenant})
 
 
 def test_an_entry_holds_the_request_and_the_answer(bc, journal, tenant):
     url = bc.url(bc.payments()) + "?$top=5&tag=a"
-    response = bc.session.post(url, json=PAYMENT, headers={"Authorization": "Bearer secret-token", "X-Trace": "t1"})
+    response = bc.session.post(
+        url, json=PAYMENT, headers={"Authorization": "Bearer secret-token", "X-Trace": "t1"}
+    )
     assert response.status_code == 201
     (entry,) = journal()
-    keys = {"id", "time", "method", "url", "path", "query", "headers", "body", "status", "responseBody",
-            "durationMs", "fault", "batchId"}
+    keys = {
+        "id",
+        "time",
+        "method",
+        "url",
+        "path",
+        "query",
+        "headers",
+        "body",
+        "status",
+        "responseBody",
+        "durationMs",
+        "fault",
+        "batchId",
+    }
     assert keys <= set(entry)
     assert entry["method"] == "POST"
     assert entry["url"] == url
-    assert entry["path"] == f"/v2.0/{tenant}/production/api/v2.0/companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
+    assert (
+        entry["path"]
+        == f"/v2.0/{tenant}/production/api/v2.0/companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
+    )
     assert entry["apiPath"] == f"companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
     assert entry["query"] == {"$top": "5", "tag": "a"}
     assert entry["headers"]["Authorization"] == "Bearer [redacted]"
@@ -61,7 +80,9 @@ def test_basic_credentials_are_redacted_too(bc, journal):
 
 
 def test_errors_and_bodies_that_are_not_json_are_recorded(bc, journal):
-    response = bc.session.post(bc.url(bc.journals()), data=b"{not json", headers={"Content-Type": "application/json"})
+    response = bc.session.post(
+        bc.url(bc.journals()), data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     (entry,) = journal()
     assert entry["body"] == "{not json"
@@ -114,7 +135,9 @@ def test_filter_since(bc, journal):
     bc.get(bc.journals())
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
     assert [e["apiPath"] for e in journal(since=middle)] == ["companies", bc.journals()]  # at or after
-    cut = (dt.datetime.fromisoformat(middle.replace("Z", "+00:00")) + dt.timedelta(milliseconds=5)).isoformat()
+    cut = (
+        dt.datetime.fromisoformat(middle.replace("Z", "+00:00")) + dt.timedelta(milliseconds=5)
+    ).isoformat()
     assert [e["apiPath"] for e in journal(since=cut)] == [bc.journals()]
     assert journal(since=later.isoformat()) == []
 
@@ -132,8 +155,10 @@ def test_delete_empties_the_journal_of_a_tenant(server_url, bc, journal, tenant)
 
 
 def test_fault_id_is_recorded(server_url, bc, journal, tenant):
-    rule = requests.post(f"{server_url}/_mock/faults",
-                         json={"tenant": tenant, "path": "companies", "preset": "throttled", "times": 1}).json()
+    rule = requests.post(
+        f"{server_url}/_mock/faults",
+        json={"tenant": tenant, "path": "companies", "preset": "throttled", "times": 1},
+    ).json()
     bc.get("companies")
     bc.get("companies")
     assert [(e["status"], e["fault"]) for e in journal()] == [(429, rule["id"]), (200, None)]
@@ -147,20 +172,33 @@ def test_batch_operations_are_entries_of_their_own():
     app = create_app()
     client = app.test_client()
     client.get("/api/v2.0/companies", environ_overrides={"bc_mock.batch_id": "batch-1"})
-    client.post(f"/api/v2.0/companies({USA})/customerPaymentJournals", json={"code": "B1"},
-                environ_overrides={"bc_mock.batch_id": "batch-1"})
+    client.post(
+        f"/api/v2.0/companies({USA})/customerPaymentJournals",
+        json={"code": "B1"},
+        environ_overrides={"bc_mock.batch_id": "batch-1"},
+    )
     client.get("/api/v2.0/companies")
     entries = app.extensions["bc_mock"].journal.entries()
     assert [(e["method"], e["batchId"], e["status"]) for e in entries] == [
-        ("GET", "batch-1", 200), ("POST", "batch-1", 201), ("GET", None, 200)]
+        ("GET", "batch-1", 200),
+        ("POST", "batch-1", 201),
+        ("GET", None, 200),
+    ]
 
 
 def test_batch_over_http_records_the_batch_and_its_operations(bc, journal):
-    batch = {"requests": [
-        {"method": "GET", "id": "1", "url": "companies"},
-        {"method": "POST", "id": "2", "url": bc.journals(), "headers": {"Content-Type": "application/json"},
-         "body": {"code": "BATCHED"}},
-    ]}
+    batch = {
+        "requests": [
+            {"method": "GET", "id": "1", "url": "companies"},
+            {
+                "method": "POST",
+                "id": "2",
+                "url": bc.journals(),
+                "headers": {"Content-Type": "application/json"},
+                "body": {"code": "BATCHED"},
+            },
+        ]
+    }
     response = bc.post("$batch", batch)
     if response.status_code in (400, 404, 405):
         pytest.skip(f"$batch is not served yet ({response.status_code})")

@@ -10,15 +10,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 
 # Loaded here, before any in-process run: pytester forgets the modules a run imported, and a
 # second copy of Flask's request globals would not see the first copy's requests.
-import bc_mock.app  # noqa: F401
+import bc_mock.app
 import bc_mock.server  # noqa: F401
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
-ISOLATION_TESTS = '''
+ISOLATION_TESTS = """
 import requests
 
 USA = "c0a00001-0000-4000-8000-000000000001"
@@ -48,7 +49,7 @@ def test_{n}_starts_clean(bc_mock):
     assert bc_mock.requests() == [] and bc_mock.faults.list() == []
     assert "DIRTY" not in codes(bc_mock)
     assert len(SEEN_URLS) == 1  # one server for the whole session
-'''
+"""
 
 
 def _isolation_tests(pytester: pytest.Pytester, files: int = 1) -> None:
@@ -103,14 +104,16 @@ def test_a_failed_assertion_shows_what_was_received(pytester: pytest.Pytester):
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "*expected POST [*]/customerPayments[*] to be requested at least once, but it was requested 0 times.",
-        "*Received 1 request:*",
-        "*GET companies -> 200*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*expected POST [*]/customerPayments[*] to be requested at least once, but it was requested 0 times.",
+            "*Received 1 request:*",
+            "*GET companies -> 200*",
+        ]
+    )
 
 
-EXTERNAL_TESTS = '''
+EXTERNAL_TESTS = """
 import requests
 
 
@@ -122,17 +125,18 @@ def test_{n}_is_on_a_tenant_of_its_own(bc_mock):
     # the rule is this test's only: the server's default tenant is not affected
     assert requests.get(bc_mock.url + "/api/v2.0/companies").status_code == 200
     bc_mock.assert_requested("GET", "companies", times=1)
-'''
+"""
 
 
 def test_external_server_url_isolates_tests_by_tenant_under_xdist(pytester: pytest.Pytester, server_url: str):
+    def rules() -> list[dict]:
+        return requests.get(f"{server_url}/_mock/faults").json()["value"]
+
+    before = rules()
     pytester.makepyfile(**{f"test_external_{n}": EXTERNAL_TESTS.format(n=n) for n in range(4)})
     result = pytester.runpytest_subprocess(f"--bc-mock-url={server_url}", "-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
-    import requests
-
-    assert not [rule for rule in requests.get(f"{server_url}/_mock/faults").json()["value"]
-                if rule.get("tenant", "").startswith("t-")], "the tests' rules were left behind"
+    assert rules() == before, "the tests' rules were left behind on the shared server"
 
 
 def test_external_server_url_that_does_not_answer(pytester: pytest.Pytester):

@@ -71,7 +71,7 @@ def test_start_is_fast_and_stop_frees_the_port():
 
 def test_url_before_start_is_a_clear_error():
     with pytest.raises(RuntimeError, match="not started"):
-        MockServer().url
+        _ = MockServer().url
 
 
 def test_fixed_port(mock):
@@ -141,8 +141,21 @@ def test_requests_and_filters(mock):
     requests.post(_journals(mock), json={"code": "MUCH-TOO-LONG"})
     entries = mock.requests()
     assert [(e["method"], e["status"]) for e in entries] == [("GET", 200), ("POST", 201), ("POST", 400)]
-    assert {"id", "time", "method", "url", "path", "query", "headers", "body", "status", "responseBody",
-            "durationMs", "fault", "batchId"} <= set(entries[0])
+    assert {
+        "id",
+        "time",
+        "method",
+        "url",
+        "path",
+        "query",
+        "headers",
+        "body",
+        "status",
+        "responseBody",
+        "durationMs",
+        "fault",
+        "batchId",
+    } <= set(entries[0])
     assert [e["body"]["code"] for e in mock.requests(method="POST", status=201)] == ["NEW"]
     assert len(mock.requests(path="*/customerPaymentJournals")) == 2
     assert mock.requests(since=entries[-1]["time"])[-1]["id"] == entries[-1]["id"]
@@ -181,7 +194,9 @@ def test_attached_by_url_works_over_the_control_endpoints(mock):
     assert attached.url == mock.url and not attached.in_process
     rule = attached.faults.add(path="companies", preset="timeout", times=1)
     assert requests.get(mock.api_url() + "/companies").status_code == 408
-    assert [r["id"] for r in attached.faults.list()] == [rule["id"]] and attached.faults.list()[0]["hits"] == 1
+    assert [r["id"] for r in attached.faults.list()] == [rule["id"]] and attached.faults.list()[0][
+        "hits"
+    ] == 1
     assert [e["status"] for e in attached.requests(path="companies")] == [408]
     attached.assert_requested("GET", "companies", times=1)
     requests.post(_journals(mock), json={"code": "NEW"})
@@ -230,3 +245,8 @@ def test_a_tenant_scoped_view_attached_by_url(mock):
     scoped.clear_requests()
     assert scoped.requests() == [] and mock.faults.list() == []
     assert len(mock.requests()) == 1
+
+
+def test_server_options_with_a_url_are_refused():
+    with pytest.raises(ValueError, match="in-process"):
+        MockServer(fixtures="fixtures/", url="http://127.0.0.1:8080")

@@ -11,7 +11,7 @@ import json
 
 from flask import Blueprint, Response, current_app, request
 
-from bc_mock import __version__, errors, jsonio
+from bc_mock import __version__, errors
 from bc_mock.faults import RuleError
 from bc_mock.journal import parse_time
 
@@ -93,7 +93,9 @@ def list_requests() -> Response:
     try:
         since_time = parse_time(since) if since else None
     except ValueError:
-        raise errors.bad_request(f"'since' must be an ISO 8601 time, such as 2026-01-05T09:00:00Z: {since!r}") from None
+        raise errors.bad_request(
+            f"'since' must be an ISO 8601 time, such as 2026-01-05T09:00:00Z: {since!r}"
+        ) from None
     entries = _state().journal.entries(
         method=request.args.get("method"),
         path=request.args.get("path"),

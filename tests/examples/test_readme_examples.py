@@ -11,7 +11,7 @@ import pytest
 import requests
 
 # loaded before pytester's in-process run (which forgets the modules a run imports)
-import bc_mock.app  # noqa: F401
+import bc_mock.app
 import bc_mock.server  # noqa: F401
 from tests.helpers import start_server
 
@@ -23,7 +23,7 @@ def _section(heading: str) -> str:
 
 
 def _blocks(heading: str, language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", _section(heading), re.S)
+    return re.findall(rf"```{language}\n(.*?)```", _section(heading), re.DOTALL)
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def fresh_server():
 
 def _run_sh(block: str, server_url: str) -> str:
     script = "set -euo pipefail\n" + block.replace("http://127.0.0.1:8080", server_url)
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["bash", "-c", script], check=False, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -51,7 +51,9 @@ def test_the_pytest_example_passes(pytester: pytest.Pytester):
 
 def test_the_mock_server_example_runs():
     _, script = _blocks("## Use it from pytest", "python")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Internal_TenantUnavailable"
 
