@@ -140,14 +140,24 @@ def test_journal_id_is_unknown_to_v1_payments(bc1):
 
 
 @pytest.mark.parametrize(
-    ("text", "position"),
-    [("amount gt", 6), ("amount gt 1 )", 11), ("amount eq 'open", 10), ("(amount gt 1", 12)],
+    ("text", "message"),
+    [
+        ("amount gt 1 )", "Syntax error at position 11 in 'amount gt 1 )'."),
+        ("amount ## 1", "Syntax error at position 7 in 'amount ## 1'."),
+        ("amount gt", "Expression expected at position 9 in 'amount gt'."),
+        ("amount lt 0 and", "Expression expected at position 15 in 'amount lt 0 and'."),
+        ("(amount gt 1", "')' or operator expected at position 12 in '(amount gt 1'."),
+        ("amount eq 'open", "Unterminated string literal at position 10 in 'amount eq 'open'."),
+        ("", "Expression expected at position 0 in ''."),
+    ],
 )
-def test_a_syntax_error_gets_its_position(bc, text, position):
+def test_a_syntax_error_gets_its_position(bc, text, message):
     response = bc.get(bc.payments(GENERAL), params={"$filter": text})
-    status, code, message = error_of(response)
-    assert (status, code) == (400, "BadRequest")
-    assert message == f"Syntax error at position {position} in '{text}'."
+    assert error_of(response) == (400, "BadRequest", message)
+
+
+def test_whitespace_around_a_filter_is_fine(bc):
+    assert lines(bc, "  amount eq -4000 ") == [10000]
 
 
 def test_mismatched_types_are_refused(bc):

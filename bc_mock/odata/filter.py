@@ -9,7 +9,9 @@ GUIDs as lower-case strings, decimals as exact ``Decimal``), so ``amount eq
 
 BC's dialect, as reproduced here:
 * unknown property: 400 "Could not find a property named 'x' on type 'Microsoft.NAV.y'.";
-* syntax error: 400 "Syntax error at position N in '<filter>'." (N counts from 0);
+* syntax error: 400 "Syntax error at position N in '<filter>'." (N counts from 0), or
+  OData's "Expression expected at position N ..." when the filter stops too early and
+  "Unterminated string literal at position N ..." for an open quote;
 * ``or`` joining conditions on different properties: 400 "The 'OR' operator is not
   supported on distinct fields on an OData filter." (``or`` on one property works);
 * AL ``Code`` fields hold upper-case text, and BC upper-cases a filter value compared
@@ -81,9 +83,16 @@ def parse_filter(text: str, entity: EntitySet, version: str) -> Filter:
 def _parse(text: str) -> ast._Node:
     lexer, parser = ODataLexer(), ODataParser()
     try:
-        tokens = _single_item_lists(list(lexer.tokenize(text)))
-        if not any(token.type != "WS" for token in tokens):
+        # odata-query's operators need whitespace after them: with a trailing space, a filter
+        # that stops after an operator ("amount gt") fails at its end, as in BC
+        tokens = list(lexer.tokenize(text + " "))
+        while tokens and tokens[-1].type == "WS":  # whitespace around the filter is no error
+            tokens.pop()
+        while tokens and tokens[0].type == "WS":
+            tokens.pop(0)
+        if not tokens:
             raise odata_errors.ParsingException(None, eof=True)
+        tokens = _single_item_lists(tokens)
         return parser.parse(iter(tokens))
     except odata_errors.UnknownFunctionException as error:
         raise errors.bad_request(
@@ -93,11 +102,20 @@ def _parse(text: str) -> ast._Node:
     except odata_errors.ArgumentCountException as error:
         raise _no_signature(error.function_name) from None
     except odata_errors.ODataSyntaxError as error:
-        token = getattr(error, "token", None)
-        position = len(text) if token is None else token.index
-        raise errors.bad_request(f"Syntax error at position {position} in '{text}'.") from None
+        raise _syntax_error(text, getattr(error, "token", None)) from None
     except odata_errors.ODataException as error:
         raise errors.bad_request(f"Invalid $filter '{text}': {error}") from None
+
+
+def _syntax_error(text: str, token: Token | None) -> errors.BcError:
+    """BC's (OData's) texts for a filter that does not parse, with the position (from 0)."""
+    if token is None or token.index >= len(text):
+        if text.count("(") > text.count(")"):
+            return errors.bad_request(f"')' or operator expected at position {len(text)} in '{text}'.")
+        return errors.bad_request(f"Expression expected at position {len(text)} in '{text}'.")
+    if token.type == "ERROR" and str(token.value).startswith("'"):
+        return errors.bad_request(f"Unterminated string literal at position {token.index} in '{text}'.")
+    return errors.bad_request(f"Syntax error at position {token.index} in '{text}'.")
 
 
 def _single_item_lists(tokens: list[Token]) -> list[Token]:
