@@ -28,21 +28,25 @@ thread-safe.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from dateutil.parser import isoparse
 from odata_query import ast
 from odata_query import exceptions as odata_errors
 from odata_query.grammar import ODataLexer, ODataParser
 from odata_query.visitor import NodeVisitor
-from sly.lex import Token
 
 from bc_mock import errors
 from bc_mock.entities.kinds import Code, Complex, DateTime, Kind
 from bc_mock.entities.model import EntitySet, Prop
+
+if TYPE_CHECKING:
+    from sly.lex import Token  # odata-query's lexer tokens
 
 STRING = "Edm.String"
 BOOLEAN = "Edm.Boolean"
@@ -133,9 +137,8 @@ def _single_item_lists(tokens: list[Token]) -> list[Token]:
             if start is not None and result[start].type == "(":
                 end, has_comma = _closing(result, start)
                 if end is not None and not has_comma:
-                    comma = Token()
-                    comma.type, comma.value = ",", ","
-                    comma.lineno, comma.index = result[end].lineno, result[end].index
+                    comma = copy.copy(result[end])
+                    comma.type = comma.value = ","
                     result.insert(end, comma)
         position += 1
     return result
@@ -259,16 +262,30 @@ def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
                 f"Cannot convert the literal '{node.val}' to the expected type 'Edm.Date'."
             )
     if isinstance(node, ast.DateTime):
-        try:
-            value = isoparse(node.val)
-        except ValueError:
-            raise errors.bad_request(
-                f"Cannot convert the literal '{node.val}' to the expected type 'Edm.DateTimeOffset'."
-            )
-        return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+        return _datetime_literal(node.val)
     if isinstance(node, ast.GUID):
         return node.val.lower()
     raise errors.bad_request(f"The literal '{getattr(node, 'val', node)}' is not supported in a $filter.")
+
+
+_DATETIME_PARTS = re.compile(r"^(.{10}T\d\d:\d\d)(:\d\d)?(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$", re.IGNORECASE)
+
+
+def _datetime_literal(text: str) -> dt.datetime:
+    """A date-time literal as an aware UTC datetime; no offset means UTC."""
+    parts = _DATETIME_PARTS.match(text)
+    try:
+        if parts is None:
+            raise ValueError(text)
+        minutes, seconds, fraction, offset = parts.groups()
+        fraction = (fraction or "0")[:6].ljust(6, "0")  # fromisoformat wants 6 digits before 3.11
+        offset = "+00:00" if offset is None or offset.upper() == "Z" else offset
+        value = dt.datetime.fromisoformat(f"{minutes}{seconds or ':00'}.{fraction}{offset}")
+    except ValueError:
+        raise errors.bad_request(
+            f"Cannot convert the literal '{text}' to the expected type 'Edm.DateTimeOffset'."
+        ) from None
+    return value.astimezone(dt.timezone.utc)
 
 
 def _to_millis(value: dt.datetime | None) -> dt.datetime | None:
