@@ -202,3 +202,21 @@ def test_a_rejected_filter_changes_nothing_and_other_companies_are_separate(bc):
 def test_what_bc_mock_does_not_evaluate_is_refused_not_ignored(bc, text):
     response = bc.get(bc.payments(GENERAL), params={"$filter": text})
     assert error_of(response)[:2] == (400, "BadRequest")
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ["2026-01-05T09:00:00Z", "2026-01-05T09:00Z", "2026-01-05T09:00:00.000Z", "2026-01-05T04:00:00-05:00"],
+)
+def test_one_instant_in_any_datetime_form(bc, literal):
+    found = values(bc, bc.journals(), **{"$filter": f"lastModifiedDateTime eq {literal}"})
+    assert [j["code"] for j in found] == ["BANK", "GENERAL"]  # the seed's time
+
+
+def test_an_impossible_date_is_refused(bc):
+    response = bc.get(bc.payments(GENERAL), params={"$filter": "postingDate eq 2026-02-30"})
+    assert error_of(response) == (
+        400,
+        "BadRequest",
+        "Cannot convert the literal '2026-02-30' to the expected type 'Edm.Date'.",
+    )
