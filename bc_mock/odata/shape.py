@@ -1,4 +1,7 @@
-"""Payload shapes: annotations and envelopes, as BC writes them."""
+"""Payload shapes of a written record: annotations and envelope, as BC writes them.
+
+Lists and reads with $select/$expand are shaped by ``render``.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +21,3 @@ def record(entity: EntitySet, version: str, row: Row) -> dict:
 
 def entity_payload(api_root: str, context: str, entity: EntitySet, version: str, row: Row) -> dict:
     return {"@odata.context": context_url(api_root, f"{context}/$entity"), **record(entity, version, row)}
-
-
-def collection_payload(api_root: str, context: str, entity: EntitySet, version: str, rows: list[Row]) -> dict:
-    return {
-        "@odata.context": context_url(api_root, context),
-        "value": [record(entity, version, row) for row in rows],
-    }
