@@ -35,10 +35,10 @@ from flask import current_app, request
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from bc_mock import errors, jsonio
+from bc_mock.hooks import BATCH_ID_KEY  # how the request hooks tell a batch's operations
 from bc_mock.store import Store
 
 MAX_OPERATIONS = 100
-BATCH_ID_KEY = "bc_mock.batch_id"
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 # response headers an operation's answer keeps (lower-case, as BC writes them)
 KEPT_HEADERS = ("content-type", "odata-version", "etag", "location", "odata-entityid", "preference-applied")
