@@ -18,7 +18,8 @@ Operation URLs are relative to the API root (``companies(...)/customerPayments``
 absolute paths or full URLs; a ``Company`` header names the company for a URL that
 has no ``companies(...)`` segment.
 
-Where bc_mock differs: BC does not document the texts of a 424 (failed dependency) or
+Where bc_mock differs: only the JSON format is spoken (BC also takes multipart/mixed
+batches; bc_mock answers them 400). BC does not document the texts of a 424 (failed dependency) or
 of a batch over 100 operations; these are bc_mock's own. A snapshot batch holds the
 store's lock while it runs, so other requests wait for it (BC's database isolation
 lets readers of other records through).
