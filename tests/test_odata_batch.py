@@ -259,3 +259,11 @@ def test_readers_do_not_see_a_snapshot_batch_half_done(bc, tenant):
     reader.join(timeout=10)
     assert [r["status"] for r in body["responses"]] == [201, 200, 409]
     assert seen == [["BANK", "GENERAL"]]
+
+
+def test_a_multipart_batch_is_refused(bc):
+    body = "--batch_1\r\nContent-Type: application/http\r\n\r\nGET companies HTTP/1.1\r\n\r\n--batch_1--\r\n"
+    response = bc.session.post(
+        bc.url("$batch"), data=body, headers={"Content-Type": "multipart/mixed; boundary=batch_1"}
+    )
+    assert error_of(response)[:2] == (400, "BadRequest")
