@@ -149,9 +149,9 @@ def test_delay_range_stays_within_its_bounds(bc, mock):
     for _ in range(3):
         response, elapsed = _timed(lambda: bc.get("companies"))
         assert response.status_code == 200
-        assert 60 <= elapsed < 90 + 250  # upper bound: the delay plus a generous serving time
+        assert 60 <= elapsed < 90 + 1000  # upper bound: the delay plus a generous serving time
     durations = [entry["durationMs"] for entry in mock.requests()]
-    assert all(60 <= duration < 90 + 50 for duration in durations)
+    assert all(60 <= duration < 90 + 200 for duration in durations)  # + serving time, on a busy machine
     assert len(set(durations)) == 3  # drawn, not fixed
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
+from bc_mock.ratelimit import RateLimiter, parse_limit
 from tests.helpers import error_of, start_server
 
 
@@ -120,11 +120,35 @@ def test_rate_limit_answers_bcs_429_per_tenant(serve):
     assert len(entries) == 1 and entries[0]["rateLimited"] is True
 
 
-def test_rate_limit_window_slides(serve):
-    url = serve(env={"BC_MOCK_RATE_LIMIT": "2/0.4"})
+def test_rate_limit_from_the_environment(serve):
+    url = serve(env={"BC_MOCK_RATE_LIMIT": "2/60"})
     assert [_companies(url).status_code for _ in range(3)] == [200, 200, 429]
-    time.sleep(0.45)
-    assert _companies(url).status_code == 200
+
+
+def test_the_window_slides_request_by_request():
+    """BC's window slides: a request leaves it SECONDS after it came (a clock the test controls)."""
+    now = [100.0]
+    limiter = RateLimiter(2, 10, clock=lambda: now[0])
+    assert limiter.check("t") is None
+    now[0] = 104.0
+    assert limiter.check("T") is None  # tenants are case-insensitive, as in the URL
+    now[0] = 109.5
+    refused = limiter.check("t")
+    assert refused.status == 429 and refused.headers == {"Retry-After": "1"}  # the first leaves at 110
+    now[0] = 110.0
+    assert limiter.check("t") is None
+    assert limiter.check("t").headers == {"Retry-After": "4"}  # the second leaves at 114
+    assert limiter.check("other") is None
+    limiter.clear("t")
+    assert limiter.check("t") is None
+
+
+def test_parse_limit():
+    assert parse_limit("600/60") == (600, 60.0)
+    assert parse_limit("5/0.5") == (5, 0.5)
+    for bad in ("many", "0/60", "5/0", "5/x", "-1/10"):
+        with pytest.raises(ValueError, match="rate limit"):
+            parse_limit(bad)
 
 
 def test_a_refused_request_changes_nothing(serve):
