@@ -222,6 +222,7 @@ def test_unknown_property_on_patch_changes_nothing_even_next_to_a_good_one(bcv):
         {"lineNumber": "10000"},
         {"lineNumber": 1.5},
         {"lineNumber": 2**31},
+        {"amount": 1e30},  # beyond .NET's decimal, AL's Decimal
         {"postingDate": "2026-02-30"},
         {"postingDate": "02/03/2026"},
         {"postingDate": 20260203},

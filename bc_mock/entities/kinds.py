@@ -20,6 +20,8 @@ from bc_mock import errors
 
 BLANK_GUID = "00000000-0000-0000-0000-000000000000"
 BLANK_DATE = dt.date(1, 1, 1)
+# AL's Decimal is .NET's System.Decimal: nothing beyond this converts
+DECIMAL_MAX = Decimal("79228162514264337593543950335")
 BLANK_DATETIME = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
@@ -149,7 +151,7 @@ class Decimal_(Kind):
             number = Decimal(str(value))
         except InvalidOperation:
             fail(_conversion_error(value, self.edm))
-        if not number.is_finite():
+        if not number.is_finite() or abs(number) > DECIMAL_MAX:
             fail(_conversion_error(value, self.edm))
         return number
 

@@ -10,6 +10,8 @@ BC rules (AL: pages 20058/30055, codeunits "Graph Mgt - Journal Lines" and
 * ``customerId`` and ``customerNumber`` resolve each other; given both, they must agree.
 * ``appliesToInvoiceId`` and ``appliesToInvoiceNumber`` resolve each other and fill the
   customer when the line has none; an unknown invoice number just leaves the id blank.
+* ``amount`` is rounded to the currency's amount rounding precision (0.01: the seed models
+  no foreign currencies).
 
 Where bc_mock simplifies: ``documentNumber`` defaults to the previous line's number
 incremented (BC draws from the batch's number series), the v1.0 ``contactId`` is stored
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from bc_mock import errors
 from bc_mock.entities.journals import TEMPLATE
@@ -45,6 +48,16 @@ def increment_document_number(number: str) -> str:
     digits = match.group(1)
     bumped = str(int(digits) + 1).zfill(len(digits))
     return number[: match.start(1)] + bumped + match.group(2)
+
+
+# the seed's companies keep their books in one currency with BC's default rounding precision
+AMOUNT_PRECISION = Decimal("0.01")
+
+
+def round_amount(amount: Decimal) -> Decimal:
+    """What Gen. Journal Line's Amount validation stores: Round(Amount, Amount Rounding
+    Precision), to the nearest with halves away from zero (AL's default direction)."""
+    return amount.quantize(AMOUNT_PRECISION, rounding=ROUND_HALF_UP, context=Context(prec=60))
 
 
 class PaymentRules(Rules):
@@ -124,9 +137,11 @@ class PaymentRules(Rules):
         self._check_line_number(view, record, journal)
         customer_before = record["customerId"]
         self._resolve_customer(view, record, values)
-        for name in ("contactId", "postingDate", "documentNumber", "externalDocumentNumber", "amount"):
+        for name in ("contactId", "postingDate", "documentNumber", "externalDocumentNumber"):
             if name in values:
                 record[name] = values[name]
+        if "amount" in values:
+            record["amount"] = round_amount(values["amount"])
         self._resolve_invoice(view, record, values)
         if record["customerId"] != customer_before and record["customerId"] != BLANK_GUID:
             # validating the account fills the description with the customer's name
