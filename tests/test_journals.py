@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+import requests
 
 from tests.helpers import BANK, BLANK, GENERAL, UK, USA, account, error_of, payment, snapshot
 
@@ -412,3 +414,31 @@ def test_new_journal_starts_empty_and_takes_payments(bcv):
     assert response.status_code == 201
     assert response.json()["lineNumber"] == 10000
     assert response.json()["journalDisplayName"] == "NEW"
+
+
+def test_concurrent_posts_of_one_code_create_exactly_one_journal(bcv):
+    url = bcv.url(bcv.journals())
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def worker():
+        with requests.Session() as session:
+            start.wait(timeout=30)
+            response = session.post(url, json={"code": "RACE"})
+            with lock:
+                statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [201] + [409] * 7
+    assert [j["code"] for j in bcv.get(bcv.journals()).json()["value"]].count("RACE") == 1
+
+
+def test_patch_ignores_prefer_return_minimal(bcv):
+    response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "x"}, headers={"Prefer": "return=minimal"})
+    assert response.status_code == 200
+    assert response.json()["displayName"] == "x"

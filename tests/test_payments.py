@@ -205,6 +205,28 @@ def test_concurrent_posts_to_one_journal_get_unique_line_numbers(bcv):
     assert len(listed) == len(set(listed)) == 43
 
 
+def test_concurrent_patches_with_one_etag_let_exactly_one_win(bcv):
+    url = bcv.url(bcv.payments(GENERAL, f"({FIRST})"))
+    tag = bcv.get(bcv.payments(GENERAL, f"({FIRST})")).json()["@odata.etag"]
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def worker(n: int):
+        with requests.Session() as session:
+            start.wait(timeout=30)
+            response = session.patch(url, json={"comment": f"writer {n}"}, headers={"If-Match": tag})
+            with lock:
+                statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] + [409] * 7
+
+
 # --- create: customers and invoices ----------------------------------------------------------
 
 
