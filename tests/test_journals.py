@@ -439,6 +439,8 @@ def test_concurrent_posts_of_one_code_create_exactly_one_journal(bcv):
 
 
 def test_patch_ignores_prefer_return_minimal(bcv):
-    response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "x"}, headers={"Prefer": "return=minimal"})
+    response = bcv.patch(
+        bcv.journals(f"({BANK})"), {"displayName": "x"}, headers={"Prefer": "return=minimal"}
+    )
     assert response.status_code == 200
     assert response.json()["displayName"] == "x"

@@ -341,7 +341,15 @@ def test_invoices_of_the_other_company_do_not_resolve(bcv):
 
 @pytest.mark.parametrize(
     "given, stored",
-    [(-12.345, -12.35), (12.345, 12.35), (-0.004, 0), (1e-9, 0), (-1500, -1500), (99.999, 100), (0.125, 0.13)],
+    [
+        (-12.345, -12.35),
+        (12.345, 12.35),
+        (-0.004, 0),
+        (1e-9, 0),
+        (-1500, -1500),
+        (99.999, 100),
+        (0.125, 0.13),
+    ],
 )
 def test_amount_is_rounded_to_the_currency_precision(bcv, given, stored):
     # (values beyond .NET's decimal are refused: see test_errors)
