@@ -94,7 +94,10 @@ class MockServer:
 
     def start(self) -> MockServer:
         if self._attached_url:
-            self._control("GET", "/_mock/health")  # fail now, clearly, if nothing answers there
+            try:
+                self._control("GET", "/_mock/health")  # fail now, clearly, if nothing answers there
+            except (OSError, RuntimeError, ValueError) as error:
+                raise ConnectionError(f"no bc_mock answers at {self.url}: {error}") from None
             return self
         if self._thread is not None:
             return self

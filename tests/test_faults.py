@@ -398,3 +398,35 @@ def test_malformed_json_gets_bcs_400(server_url):
 def test_python_api_raises_a_value_error_for_a_bad_rule(mock):
     with pytest.raises(ValueError, match="Unknown preset"):
         mock.faults.add(path="*", preset="flaky")
+
+
+# --- $batch: rules apply to each operation -----------------------------------------------------
+
+
+def _batch(bc, *operations) -> requests.Response:
+    response = bc.post("$batch", {"requests": [{"id": str(n), **op} for n, op in enumerate(operations)]})
+    if response.status_code in (400, 404, 405):
+        pytest.skip(f"$batch is not served ({response.status_code})")
+    return response
+
+
+def test_a_rule_fails_one_operation_of_a_batch(bc, mock):
+    mock.faults.add(method="POST", path="*/customerPaymentJournals", preset="conflict")
+    response = _batch(
+        bc,
+        {"method": "GET", "url": "companies"},
+        {"method": "POST", "url": bc.journals(), "body": {"code": "INBATCH"}},
+    )
+    assert response.status_code == 200
+    statuses = [answer["status"] for answer in response.json()["responses"]]
+    assert statuses == [200, 409]
+    assert response.json()["responses"][1]["body"]["error"]["code"] == "Request_EntityChanged"
+    assert "INBATCH" not in [j["code"] for j in bc.get(bc.journals()).json()["value"]]
+    operations = mock.requests(method="POST", path="*/customerPaymentJournals")
+    assert len(operations) == 1 and operations[0]["batchId"] and operations[0]["fault"] is not None
+
+
+def test_drop_does_not_apply_to_batch_operations(bc, mock):
+    mock.faults.add(method="GET", path="companies", drop=True)
+    response = _batch(bc, {"method": "GET", "url": "companies"})
+    assert [answer["status"] for answer in response.json()["responses"]] == [200]

@@ -143,4 +143,4 @@ def test_external_server_url_that_does_not_answer(pytester: pytest.Pytester):
     pytester.makepyfile("def test_needs_the_mock(bc_mock):\n    pass\n")
     result = pytester.runpytest("--bc-mock-url=http://127.0.0.1:9", "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*URLError*Connection refused*"])
+    result.stdout.fnmatch_lines(["*ConnectionError: no bc_mock answers at http://127.0.0.1:9*"])

@@ -212,7 +212,7 @@ def test_attaching_to_nothing_fails_clearly():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionError, match=f"no bc_mock answers at http://127.0.0.1:{port}"):
         MockServer(url=f"http://127.0.0.1:{port}").start()
 
 
