@@ -41,6 +41,8 @@ class Table(dict):
         super().__init__()
         self.index_on = index_on
         self._indexes: dict[tuple[str, ...], dict[tuple, dict[str, Row]]] = {f: {} for f in index_on}
+        # per index bucket, the row with the highest value of a field (see ``highest``)
+        self._tops: dict[tuple, dict[str, Row]] = {}
 
     def copy(self) -> Table:
         table = Table(self.index_on)
@@ -49,6 +51,7 @@ class Table(dict):
             fields: {value: dict(rows) for value, rows in index.items()}
             for fields, index in self._indexes.items()
         }
+        table._tops = {bucket: dict(tops) for bucket, tops in self._tops.items()}
         return table
 
     def put(self, row: Row) -> Row | None:
@@ -56,7 +59,11 @@ class Table(dict):
         previous = self.discard(key)
         self[key] = row
         for fields, index in self._indexes.items():
-            index.setdefault(tuple(row.data[f] for f in fields), {})[key] = row
+            value = tuple(row.data[f] for f in fields)
+            index.setdefault(value, {})[key] = row
+            for name, top in (self._tops.get((fields, value)) or {}).items():
+                if row.data[name] > top.data[name]:
+                    self._tops[(fields, value)][name] = row
         return previous
 
     def discard(self, key: str) -> Row | None:
@@ -69,15 +76,38 @@ class Table(dict):
                     bucket.pop(key, None)
                     if not bucket:
                         del index[value]
+                tops = self._tops.get((fields, value))
+                for name, top in list((tops or {}).items()):
+                    if top.data["id"] == key:
+                        del tops[name]  # recomputed when next asked for
         return previous
 
-    def lookup(self, **match) -> list[Row] | None:
-        """The rows whose fields equal ``match``, if an index covers exactly those fields."""
+    def _bucket(self, match: dict) -> tuple[tuple, dict[str, Row]] | None:
         fields = tuple(sorted(match))
         for declared, index in self._indexes.items():
             if tuple(sorted(declared)) == fields:
-                return list(index.get(tuple(match[f] for f in declared), {}).values())
+                value = tuple(match[f] for f in declared)
+                return (declared, value), index.get(value, {})
         return None
+
+    def lookup(self, **match) -> list[Row] | None:
+        """The rows whose fields equal ``match``, if an index covers exactly those fields."""
+        found = self._bucket(match)
+        return None if found is None else list(found[1].values())
+
+    def highest(self, name: str, **match) -> Row | None:
+        """The indexed row matching ``match`` with the highest ``name`` (a journal's last line).
+
+        Journals grow at the end, so the answer is kept per index bucket and only looked
+        for again after that row changes or goes: adding a line costs O(1), not O(lines).
+        """
+        bucket_key, rows = self._bucket(match)
+        tops = self._tops.setdefault(bucket_key, {})
+        if name not in tops:
+            if not rows:
+                return None
+            tops[name] = max(rows.values(), key=lambda row: row.data[name])
+        return tops[name]
 
 
 @dataclass

@@ -72,3 +72,28 @@ def test_namespaces_are_copies_of_the_seed_and_reset_forgets_them():
     store.reset()
     fresh = store.namespace("tenant", "production").companies["c1"].tables["customerPayments"]
     assert set(fresh) == {"seeded"}
+
+
+def test_highest_follows_additions_renames_removals_and_rollbacks():
+    store, table = _store()
+    with store.transaction() as tx:
+        assert table.highest("lineNumber", journalId="j1") is None
+        tx.put(table, _line("a", "j1", 10000))
+        tx.put(table, _line("b", "j1", 20000))
+        assert table.highest("lineNumber", journalId="j1").data["id"] == "b"
+        tx.put(table, _line("c", "j1", 30000))
+        assert table.highest("lineNumber", journalId="j1").data["id"] == "c"
+        tx.put(table, _line("c", "j1", 5000))  # renamed below the others
+        assert table.highest("lineNumber", journalId="j1").data["id"] == "b"
+        tx.remove(table, "b")
+        assert table.highest("lineNumber", journalId="j1").data["id"] == "a"
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.put(table, _line("d", "j1", 90000))
+        assert table.highest("lineNumber", journalId="j1").data["id"] == "d"
+        raise RuntimeError("refused")
+    assert table.highest("lineNumber", journalId="j1").data["id"] == "a"
+    copy = table.copy()
+    with store.transaction() as tx:
+        tx.put(copy, _line("e", "j1", 50000))
+    assert copy.highest("lineNumber", journalId="j1").data["id"] == "e"
+    assert table.highest("lineNumber", journalId="j1").data["id"] == "a"

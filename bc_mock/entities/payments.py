@@ -72,8 +72,7 @@ class PaymentRules(Rules):
         journal = self._journal_for_create(view, values, parent)
         if "journalDisplayName" in values and view.version == "v1.0":
             raise errors.dialog("The Journal Batch Display Name isn't editable.")
-        lines = view.rows("customerPayments", journalId=journal["id"])
-        last = max(lines, key=lambda p: p["lineNumber"], default=None)
+        last = view.highest("customerPayments", "lineNumber", journalId=journal["id"])
         record = {
             "id": values.get("id") or str(uuid.uuid4()),
             "journalId": journal["id"],

@@ -42,6 +42,11 @@ class CompanyView:
             rows = [row for row in list(table.values()) if all(row.data.get(k) == v for k, v in match.items())]
         return [row.data for row in rows]
 
+    def highest(self, set_name: str, name: str, **match) -> dict | None:
+        """The record matching ``match`` (an indexed combination) with the highest ``name``."""
+        row = self.table(set_name).highest(name, **match)
+        return row.data if row else None
+
     def find(self, set_name: str, **match) -> dict | None:
         for data in self.rows(set_name):
             if all(data.get(k) == v for k, v in match.items()):
