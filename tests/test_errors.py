@@ -520,3 +520,41 @@ def test_deeply_nested_json_is_bad_request(bcv):
     )
     assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
     assert snapshot(bcv) == before
+
+
+# --- unit: If-Match against a record's ETag ----------------------------------------------
+
+
+class _Row:
+    def __init__(self, version: int):
+        self.version = version
+
+
+@pytest.mark.parametrize(
+    "header, required, outcome",
+    [
+        (None, True, "BadRequest_InvalidToken"),
+        ("", True, "BadRequest_InvalidToken"),
+        ("  ", True, "BadRequest_InvalidToken"),
+        (None, False, None),
+        ("*", True, None),
+        ("CURRENT", True, None),
+        ('W/"JzIwOzAwMDAwMDAwMDAwMDAwMDAwMDAxOzAwOyc="', True, "Request_EntityChanged"),
+        ('W/"JzIwOzAwMDAwMDAwMDAwMDAwMDAwMDAxOzAwOyc=", CURRENT', True, None),
+        ("not-an-etag", True, "BadRequest_InvalidToken"),
+        ('W/"not base64!"', True, "BadRequest_InvalidToken"),
+    ],
+)
+def test_check_if_match(header, required, outcome):
+    from bc_mock.errors import BcError
+    from bc_mock.odata.etag import check_if_match, etag
+
+    row = _Row(1_000_042)
+    if header:
+        header = header.replace("CURRENT", etag(row))
+    if outcome is None:
+        check_if_match(header, row, required=required)
+        return
+    with pytest.raises(BcError) as raised:
+        check_if_match(header, row, required=required)
+    assert raised.value.code == outcome

@@ -444,3 +444,23 @@ def test_patch_ignores_prefer_return_minimal(bcv):
     )
     assert response.status_code == 200
     assert response.json()["displayName"] == "x"
+
+
+# --- unit: BC's datetime format --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        ("2026-01-05T09:00:00+00:00", "2026-01-05T09:00:00Z"),
+        ("2026-01-05T09:00:00.120000+00:00", "2026-01-05T09:00:00.12Z"),
+        ("2026-01-05T09:00:00.123456+00:00", "2026-01-05T09:00:00.123Z"),
+        ("2026-01-05T11:00:00.5+02:00", "2026-01-05T09:00:00.5Z"),
+    ],
+)
+def test_datetimes_are_utc_with_z_and_at_most_three_fractional_digits(value, text):
+    import datetime as dt
+
+    from bc_mock.entities.kinds import format_datetime
+
+    assert format_datetime(dt.datetime.fromisoformat(value)) == text
