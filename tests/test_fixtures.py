@@ -217,6 +217,13 @@ MISTAKES = [
     ("unknown field", lambda d: d["customers"][2].update(colour="red"), "customers[2]", "colour"),
     ("wrong type", lambda d: d["accounts"][1].update(blocked="no"), "accounts[1]", "blocked"),
     (
+        "unknown field of a payment",
+        lambda d: _payment(d).update(colour="red"),
+        "customerPayments[1]",
+        "colour",
+    ),
+    ("wrong type of a payment", lambda d: _payment(d).update(amount="-1"), "customerPayments[1]", "amount"),
+    (
         "wrong type of a decimal",
         lambda d: d["salesInvoices"][1].update(remainingAmount="12"),
         "salesInvoices[1]",
