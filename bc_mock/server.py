@@ -87,6 +87,7 @@ class MockServer:
         self._app = None
         self._server = None
         self._thread: threading.Thread | None = None
+        self._is_view = False
         self._stopping = threading.Event()
         self.faults = Faults(self)
 
@@ -128,8 +129,8 @@ class MockServer:
             wasyncore.loop(timeout=1.0, map=self._server._map, count=1)
 
     def stop(self) -> None:
-        if self._thread is None:
-            return
+        if self._thread is None or self._is_view:
+            return  # a tenant-scoped view does not own the server it looks at
         from waitress import wasyncore
 
         self._stopping.set()
@@ -180,6 +181,7 @@ class MockServer:
         view.__dict__.update(self.__dict__)
         view.tenant = tenant or f"t-{uuid.uuid4().hex[:12]}"
         view.faults = Faults(view)
+        view._is_view = True
         return view
 
     # --- control ------------------------------------------------------------------

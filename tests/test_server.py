@@ -250,3 +250,9 @@ def test_a_tenant_scoped_view_attached_by_url(mock):
 def test_server_options_with_a_url_are_refused():
     with pytest.raises(ValueError, match="in-process"):
         MockServer(fixtures="fixtures/", url="http://127.0.0.1:8080")
+
+
+def test_stopping_a_tenant_view_leaves_the_server_running(mock):
+    with mock.for_tenant() as view:
+        assert requests.get(view.api_url() + "/companies").status_code == 200
+    assert requests.get(mock.api_url() + "/companies").status_code == 200
