@@ -33,6 +33,10 @@ ACCOUNT_FIELDS = {
         "accountType",
         "directPosting",
         "netChange",
+        "consolidationTranslationMethod",
+        "consolidationDebitAccount",
+        "consolidationCreditAccount",
+        "excludeFromConsolidation",
         "lastModifiedDateTime",
     ],
 }
@@ -75,6 +79,19 @@ def test_v2_accounts_are_all_gl_accounts(bc):
     heading = next(a for a in body["value"] if a["number"] == "10000")
     assert (heading["accountType"], heading["directPosting"]) == ("Heading", False)
     assert heading["netChange"] == 0
+    assert heading["consolidationTranslationMethod"] == "Average_x0020_Rate_x0020__x0028_Manual_x0029_"
+    assert heading["excludeFromConsolidation"] is False
+
+
+def test_options_are_captions_in_v1_and_enum_member_names_in_v2(bc, bc1):
+    # API v2.0 writes an option as its enum member name, other characters as _xHHHH_
+    cogs = bc.get(bc.company(f"accounts({account(50100)})")).json()
+    assert cogs["category"] == "Cost_x0020_of_x0020_Goods_x0020_Sold"
+    assert bc.get(bc.company(f"customers({customer(10000)})")).json()["blocked"] == "_x0020_"
+    # API v1.0 writes its caption
+    assert bc1.get(bc1.company(f"customers({customer(10000)})")).json()["blocked"] == " "
+    rent = bc1.get(bc1.company(f"accounts({account(60100)})")).json()
+    assert rent["category"] == "Expense"
 
 
 def test_v1_accounts_are_only_posting_accounts_with_direct_posting(bc1):
@@ -121,7 +138,7 @@ def test_customers_list_and_by_id(bcv):
     assert one["@odata.context"] == f"{bcv.root}/$metadata#companies({USA})/customers/$entity"
     assert (one["id"], one["number"], one["displayName"]) == (customer(20000), "20000", "Trey Research")
     assert one["phoneNumber"] and one["email"]
-    assert one["blocked"] == " "  # BC's blank option
+    assert one["blocked"] == {"v1.0": " ", "v2.0": "_x0020_"}[bcv.version]  # BC's blank option
 
 
 def test_v1_customer_address_is_one_complex_value(bc1):

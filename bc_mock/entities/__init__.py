@@ -21,4 +21,4 @@ REGISTRY: dict[str, EntitySet] = {
 
 COMPANY_SETS = tuple(name for name, entity in REGISTRY.items() if entity.company_scoped)
 
-__all__ = ["REGISTRY", "COMPANY_SETS", "VERSIONS", "EntitySet", "Navigation", "Prop"]
+__all__ = ["COMPANY_SETS", "REGISTRY", "VERSIONS", "EntitySet", "Navigation", "Prop"]

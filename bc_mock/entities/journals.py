@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 
 from bc_mock import errors
-from bc_mock.entities.kinds import BLANK_GUID, DateTime, Guid, Code, Text
+from bc_mock.entities.kinds import BLANK_GUID, Code, DateTime, Guid, Text
 from bc_mock.entities.model import EntitySet, Navigation, Prop
 from bc_mock.entities.rules import CompanyView, Rules
 

@@ -21,7 +21,7 @@ from bc_mock import errors
 BLANK_GUID = "00000000-0000-0000-0000-000000000000"
 BLANK_DATE = dt.date(1, 1, 1)
 # AL's Decimal is .NET's System.Decimal: nothing beyond this converts
-DECIMAL_MAX = Decimal("79228162514264337593543950335")
+DECIMAL_MAX = Decimal(79228162514264337593543950335)
 BLANK_DATETIME = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
@@ -97,6 +97,10 @@ class Kind:
 
     def dump(self, value: object) -> object:
         return value
+
+    def dump_for(self, version: str, value: object) -> object:
+        """The stored value as ``version`` of the API writes it (the same in both, but for enums)."""
+        return self.dump(value)
 
     def field(self, **kwargs) -> fields.Field:
         return _KindField(self, **kwargs)
@@ -216,15 +220,34 @@ class DateTime(Kind):
         return format_datetime(value)
 
 
+def odata_name(caption: str) -> str:
+    """An option caption as API v2.0 writes it: an OData identifier, each other character as
+    ``_xHHHH_`` (XmlConvert.EncodeName's escape): " " -> "_x0020_", "Begin-Total" ->
+    "Begin_x002D_Total", "Cost of Goods Sold" -> "Cost_x0020_of_x0020_Goods_x0020_Sold"."""
+    out = []
+    for index, char in enumerate(caption):
+        allowed = char.isascii() and (char.isalpha() or char == "_" or (index > 0 and char.isdigit()))
+        out.append(char if allowed else f"_x{ord(char):04X}_")
+    return "".join(out)
+
+
 class Enum(Text):
-    """A BC option/enum, exposed as its caption string."""
+    """A BC option/enum. Stored as its caption; API v1.0 writes the caption (" ", "Cost of
+    Goods Sold"), API v2.0 the enum member name (``odata_name``: "_x0020_",
+    "Cost_x0020_of_x0020_Goods_x0020_Sold"). Either form is read."""
 
     def __init__(self, *values: str):
         super().__init__(None)
         self.values = values
         self.blank = values[0]
+        self._by_name = {odata_name(caption): caption for caption in values}
+
+    def dump_for(self, version: str, value: object) -> object:
+        return odata_name(value) if version == "v2.0" else value
 
     def load(self, value):
+        if isinstance(value, str) and value in self._by_name:
+            return self._by_name[value]
         if not isinstance(value, str) or value not in self.values:
             fail(
                 errors.BcError(

@@ -9,9 +9,10 @@ properties.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from marshmallow import RAISE, Schema
 
@@ -94,7 +95,7 @@ class EntitySet:
 
     def dump(self, version: str, row: dict) -> dict:
         """The record in BC's JSON format and property order (no annotations)."""
-        return {prop.name: prop.kind.dump(row[prop.name]) for prop in self.props_for(version)}
+        return {prop.name: prop.kind.dump_for(version, row[prop.name]) for prop in self.props_for(version)}
 
     @cached_property
     def _props_by_version(self) -> dict[str, tuple[Prop, ...]]:

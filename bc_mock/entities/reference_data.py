@@ -14,6 +14,13 @@ V2 = ("v2.0",)
 
 ACCOUNT_CATEGORIES = (" ", "Assets", "Liabilities", "Equity", "Income", "Cost of Goods Sold", "Expense")
 ACCOUNT_TYPES = ("Posting", "Heading", "Total", "Begin-Total", "End-Total")
+CONSOLIDATION_METHODS = (
+    "Average Rate (Manual)",
+    "Closing Rate",
+    "Historical Rate",
+    "Composite Rate",
+    "Equity Rate",
+)
 INVOICE_STATUSES = ("Draft", "In Review", "Open", "Paid", "Canceled", "Corrective")
 
 companies = EntitySet(
@@ -60,6 +67,10 @@ accounts = EntitySet(
         Prop("accountType", Enum(*ACCOUNT_TYPES), read_only=True, versions=V2),
         Prop("directPosting", Boolean(), read_only=True, versions=V2),
         Prop("netChange", Decimal_(), read_only=True, versions=V2),
+        Prop("consolidationTranslationMethod", Enum(*CONSOLIDATION_METHODS), read_only=True, versions=V2),
+        Prop("consolidationDebitAccount", Code(20), read_only=True, versions=V2),
+        Prop("consolidationCreditAccount", Code(20), read_only=True, versions=V2),
+        Prop("excludeFromConsolidation", Boolean(), read_only=True, versions=V2),
         Prop("lastModifiedDateTime", DateTime(), read_only=True),
     ),
 )
