@@ -35,15 +35,19 @@ class MockState:
     # set by the runner (cli, MockServer): closes a request's connection with no answer
     drop_connection: Callable[[dict], bool] | None = None
 
-    def reset(self) -> None:
-        """Back to the start: data, journal, fault rules (and their counters), rate-limit counts."""
-        self.store.reset()
-        self.journal.clear()
-        self.faults.clear()
-        if self.initial_faults:
+    def reset(self, tenant: str | None = None) -> None:
+        """Back to the start: data, journal, fault rules (and their counters), rate-limit counts.
+
+        With ``tenant``, only that tenant's: its data (every environment), the rules scoped to
+        it, its journal entries and its rate-limit count; the rules from --faults stay.
+        """
+        self.store.reset(tenant)
+        self.journal.clear(tenant)
+        self.faults.clear(tenant)
+        if tenant is None and self.initial_faults:
             self.faults.add_many(self.initial_faults)
         if self.rate_limiter is not None:
-            self.rate_limiter.clear()
+            self.rate_limiter.clear(tenant)
 
 
 def _state(settings: Settings, store: Store | None) -> MockState:

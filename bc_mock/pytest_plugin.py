@@ -63,5 +63,4 @@ def bc_mock(bc_mock_server: MockServer) -> Iterator[MockServer]:
         return
     mock = bc_mock_server.for_tenant()
     yield mock
-    mock.faults.clear()  # the rules scoped to this test's tenant would otherwise stay on the server
-    mock.clear_requests()
+    mock.reset()  # frees this test's tenant on the shared server: its data, rules and journal

@@ -189,17 +189,13 @@ class MockServer:
     def reset(self) -> None:
         """Fresh data, no fault rules, an empty journal, no rate-limit counts.
 
-        Scoped to a tenant on a shared server, the mock moves to a new tenant instead (the
-        server's data for other tenants is not touched), so ``api_url()`` changes.
+        Scoped to a tenant, only that tenant's are reset (its data is freed on the server);
+        other tenants on a shared server are not touched.
         """
-        if self.in_process and self.tenant is None:
-            self._app.extensions["bc_mock"].reset()
-        elif self.tenant is None:
-            self._control("POST", "/_mock/reset")
+        if self.in_process:
+            self._app.extensions["bc_mock"].reset(self.tenant)
         else:
-            self.faults.clear()
-            self._clear_requests()
-            self.tenant = f"t-{uuid.uuid4().hex[:12]}"
+            self._control("POST", "/_mock/reset", params={"tenant": self.tenant})
 
     def requests(
         self,

@@ -159,10 +159,14 @@ class Store:
                     self._namespaces[key] = namespace
         return namespace
 
-    def reset(self) -> None:
-        """Put every namespace back to the seed."""
+    def reset(self, tenant: str | None = None) -> None:
+        """Put every namespace back to the seed (or only those of ``tenant``, freeing its data)."""
         with self.lock:
-            self._namespaces.clear()
+            if tenant is None:
+                self._namespaces.clear()
+                return
+            for key in [key for key in self._namespaces if key[0] == tenant.lower()]:
+                del self._namespaces[key]
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

@@ -228,10 +228,14 @@ def test_a_tenant_scoped_view_isolates_data_rules_and_journal(mock):
     assert [e["status"] for e in first.requests()] == [503, 200]
     assert [e["status"] for e in second.requests()] == [200, 201]
     assert first.faults.list()[0]["tenant"] == first.tenant and second.faults.list() == []
-    old_tenant = first.tenant
-    first.reset()  # a scoped reset: its own rules and entries go, and it moves to a fresh tenant
-    assert first.tenant != old_tenant and first.requests() == [] and first.faults.list() == []
-    assert [e["status"] for e in second.requests()] == [200, 201]
+    first.faults.clear()
+    assert requests.post(_journals(first), json={"code": "OURS"}).status_code == 201
+    tenant = first.tenant
+    first.reset()  # a scoped reset: its own data, rules and entries go; its tenant stays
+    assert first.tenant == tenant and first.requests() == [] and first.faults.list() == []
+    assert "OURS" not in [j["code"] for j in requests.get(_journals(first)).json()["value"]]
+    assert "MINE" in [j["code"] for j in requests.get(_journals(second)).json()["value"]]
+    assert [e["status"] for e in second.requests()] == [200, 201, 200]
 
 
 def test_a_tenant_scoped_view_attached_by_url(mock):

@@ -44,7 +44,7 @@ def health() -> Response:
 
 @bp.post("/reset")
 def reset() -> Response:
-    _state().reset()
+    _state().reset(_tenant())
     return _json({"status": "reset"})
 
 
