@@ -3,8 +3,10 @@
 * A namespace is one (tenant, environment). It is created the first time it is
   addressed, as a copy of the seed.
 * Rows are immutable: a change stores a new ``Row`` with a new version, so a
-  namespace copies only the table dicts, never the records, and a reset just
-  forgets the namespaces (it costs microseconds, whatever the seed's size).
+  namespace never copies records. It even shares the seed's tables until it first
+  writes to one (copy-on-write, ``Company.writable``), so a new namespace costs
+  microseconds and no memory whatever the seed's size, and a reset just forgets
+  the namespaces.
 * Every write runs inside ``Store.transaction()``: it holds the store's lock and
   keeps an undo log, so a request that fails half-way changes nothing, and a
   reader (which takes the same lock) never sees half a change.
@@ -16,7 +18,7 @@ import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Row:
@@ -40,39 +42,57 @@ class Table(dict):
     def __init__(self, index_on: tuple[tuple[str, ...], ...] = ()):
         super().__init__()
         self.index_on = index_on
-        self._indexes: dict[tuple[str, ...], dict[tuple, dict[str, Row]]] = {f: {} for f in index_on}
+        # An index bucket holds its rows by id; a bucket of one row is the Row itself, not a
+        # dict: most buckets of a unique index (journalId, lineNumber) hold one row, and a
+        # one-entry dict would cost ~200 bytes per record.
+        self._indexes: dict[tuple[str, ...], dict[tuple, Row | dict[str, Row]]] = {f: {} for f in index_on}
         # per index bucket, the row with the highest value of a field (see ``highest``)
         self._tops: dict[tuple, dict[str, Row]] = {}
+        # set once namespaces share this table (see ``Company.copy``): it must not change any more
+        self.frozen = False
 
     def copy(self) -> Table:
         table = Table(self.index_on)
         table.update(self)
         table._indexes = {
-            fields: {value: dict(rows) for value, rows in index.items()}
+            fields: {value: rows if isinstance(rows, Row) else dict(rows) for value, rows in index.items()}
             for fields, index in self._indexes.items()
         }
         table._tops = {bucket: dict(tops) for bucket, tops in self._tops.items()}
         return table
 
     def put(self, row: Row) -> Row | None:
+        if self.frozen:
+            raise RuntimeError("a table shared by namespaces is read-only: write to Company.writable()")
         key = row.data["id"]
         previous = self.discard(key)
         self[key] = row
         for fields, index in self._indexes.items():
             value = tuple(row.data[f] for f in fields)
-            index.setdefault(value, {})[key] = row
+            bucket = index.get(value)
+            if bucket is None:
+                index[value] = row
+            elif isinstance(bucket, Row):
+                index[value] = {bucket.data["id"]: bucket, key: row}
+            else:
+                bucket[key] = row
             for name, top in (self._tops.get((fields, value)) or {}).items():
                 if row.data[name] > top.data[name]:
                     self._tops[(fields, value)][name] = row
         return previous
 
     def discard(self, key: str) -> Row | None:
+        if self.frozen:
+            raise RuntimeError("a table shared by namespaces is read-only: write to Company.writable()")
         previous = self.pop(key, None)
         if previous is not None:
             for fields, index in self._indexes.items():
                 value = tuple(previous.data[f] for f in fields)
                 bucket = index.get(value)
-                if bucket is not None:
+                if isinstance(bucket, Row):
+                    if bucket.data["id"] == key:
+                        del index[value]
+                elif bucket is not None:
                     bucket.pop(key, None)
                     if not bucket:
                         del index[value]
@@ -82,18 +102,23 @@ class Table(dict):
                         del tops[name]  # recomputed when next asked for
         return previous
 
-    def _bucket(self, match: dict) -> tuple[tuple, dict[str, Row]] | None:
+    def _bucket(self, match: dict) -> tuple[tuple, list[Row]] | None:
         fields = tuple(sorted(match))
         for declared, index in self._indexes.items():
             if tuple(sorted(declared)) == fields:
                 value = tuple(match[f] for f in declared)
-                return (declared, value), index.get(value, {})
+                bucket = index.get(value)
+                if bucket is None:
+                    rows = []
+                else:
+                    rows = [bucket] if isinstance(bucket, Row) else list(bucket.values())
+                return (declared, value), rows
         return None
 
     def lookup(self, **match) -> list[Row] | None:
         """The rows whose fields equal ``match``, if an index covers exactly those fields."""
         found = self._bucket(match)
-        return None if found is None else list(found[1].values())
+        return None if found is None else found[1]
 
     def highest(self, name: str, **match) -> Row | None:
         """The indexed row matching ``match`` with the highest ``name`` (a journal's last line).
@@ -106,7 +131,7 @@ class Table(dict):
         if name not in tops:
             if not rows:
                 return None
-            tops[name] = max(rows.values(), key=lambda row: row.data[name])
+            tops[name] = max(rows, key=lambda row: row.data[name])
         return tops[name]
 
 
@@ -114,13 +139,30 @@ class Table(dict):
 class Company:
     row: Row
     tables: dict[str, Table]
+    # the tables still shared with the company this one was copied from (the seed's)
+    shared: set[str] = field(default_factory=set)
 
     @property
     def id(self) -> str:
         return self.row.data["id"]
 
     def copy(self) -> Company:
-        return Company(self.row, {name: rows.copy() for name, rows in self.tables.items()})
+        """A copy that shares this company's tables until it writes to one (copy-on-write).
+
+        A namespace is made on a tenant's first request and after every reset: sharing makes
+        that O(number of tables) instead of O(records), and keeps one copy of a big seed in
+        memory. The shared tables are frozen: writing to one directly raises.
+        """
+        for table in self.tables.values():
+            table.frozen = True
+        return Company(self.row, dict(self.tables), set(self.tables))
+
+    def writable(self, name: str) -> Table:
+        """The company's own table ``name``, copied from the shared one on its first write."""
+        if name in self.shared:
+            self.tables[name] = self.tables[name].copy()
+            self.shared.discard(name)
+        return self.tables[name]
 
 
 class Namespace:

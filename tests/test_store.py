@@ -63,7 +63,7 @@ def test_namespaces_are_copies_of_the_seed_and_reset_forgets_them():
     store, seed_table = _store()
     with store.transaction() as tx:
         tx.put(seed_table, _line("seeded", "j1", 10000))
-    mine = store.namespace("Tenant", "Production").companies["c1"].tables["customerPayments"]
+    mine = store.namespace("Tenant", "Production").companies["c1"].writable("customerPayments")
     with store.transaction() as tx:
         tx.put(mine, _line("new", "j1", 20000))
     assert set(seed_table) == {"seeded"}
@@ -97,3 +97,21 @@ def test_highest_follows_additions_renames_removals_and_rollbacks():
         tx.put(copy, _line("e", "j1", 50000))
     assert copy.highest("lineNumber", journalId="j1").data["id"] == "e"
     assert table.highest("lineNumber", journalId="j1").data["id"] == "a"
+
+
+def test_a_namespace_shares_the_seed_tables_until_it_writes_to_one():
+    store, seed_table = _store()
+    with store.transaction() as tx:
+        tx.put(seed_table, _line("seeded", "j1", 10000))
+    company = store.namespace("t", "production").companies["c1"]
+    assert company.tables["customerPayments"] is seed_table  # no copy for reading
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.put(seed_table, _line("stray", "j1", 20000))  # the shared seed table cannot change
+    mine = company.writable("customerPayments")
+    assert mine is not seed_table and company.writable("customerPayments") is mine
+    with store.transaction() as tx:
+        tx.put(mine, _line("new", "j1", 20000))
+        tx.put(mine, _line("third", "j1", 30000))
+    assert [r.data["id"] for r in mine.lookup(journalId="j1", lineNumber=20000)] == ["new"]
+    assert sorted(r.data["id"] for r in mine.lookup(journalId="j1")) == ["new", "seeded", "third"]
+    assert set(seed_table) == {"seeded"} and len(seed_table.lookup(journalId="j1")) == 1

@@ -55,11 +55,11 @@ class CompanyView:
 
     def put(self, set_name: str, data: dict) -> Row:
         assert self.tx is not None, "writes need a transaction"
-        return self.tx.put(self.table(set_name), data)
+        return self.tx.put(self.company.writable(set_name), data)
 
     def remove(self, set_name: str, key: str) -> None:
         assert self.tx is not None, "writes need a transaction"
-        self.tx.remove(self.table(set_name), key)
+        self.tx.remove(self.company.writable(set_name), key)
 
 
 class Rules:
