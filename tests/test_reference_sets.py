@@ -129,6 +129,68 @@ def test_accounts_of_the_other_company_are_not_found(bcv):
 
 # --- customers -------------------------------------------------------------------------------
 
+CUSTOMER_FIELDS = {
+    "v1.0": [
+        "id",
+        "number",
+        "displayName",
+        "type",
+        "address",
+        "phoneNumber",
+        "email",
+        "website",
+        "taxLiable",
+        "taxAreaId",
+        "taxAreaDisplayName",
+        "taxRegistrationNumber",
+        "currencyId",
+        "currencyCode",
+        "paymentTermsId",
+        "shipmentMethodId",
+        "paymentMethodId",
+        "blocked",
+        "lastModifiedDateTime",
+    ],
+    "v2.0": [
+        "id",
+        "number",
+        "displayName",
+        "type",
+        "addressLine1",
+        "addressLine2",
+        "city",
+        "state",
+        "country",
+        "postalCode",
+        "phoneNumber",
+        "email",
+        "website",
+        "salespersonCode",
+        "balanceDue",
+        "creditLimit",
+        "taxLiable",
+        "taxAreaId",
+        "taxAreaDisplayName",
+        "taxRegistrationNumber",
+        "currencyId",
+        "currencyCode",
+        "paymentTermsId",
+        "shipmentMethodId",
+        "paymentMethodId",
+        "blocked",
+        "lastModifiedDateTime",
+    ],
+}
+
+
+def test_customer_fields_in_bcs_order(bcv):
+    one = bcv.get(bcv.company(f"customers({customer(30000)})")).json()
+    assert list(one) == ["@odata.context", "@odata.etag", *CUSTOMER_FIELDS[bcv.version]]
+    # BC names the local currency for a customer without a currency of its own
+    assert (one["currencyId"], one["currencyCode"]) == ("00000000-0000-0000-0000-000000000000", "USD")
+    uk = bcv.get(bcv.company(f"customers({customer(30000, 2)})", UK)).json()
+    assert uk["currencyCode"] == "GBP"
+
 
 def test_customers_list_and_by_id(bcv):
     body = bcv.get(bcv.company("customers")).json()
@@ -201,6 +263,9 @@ def test_sales_invoice_in_bcs_formats(bcv):
     assert body["totalAmountExcludingTax"] == 2350.47
     assert body["status"] == "Open"
     assert ("postingDate" in body) == (bcv.version == "v2.0")
+    assert body["currencyCode"] == "USD"
+    keys = list(body)
+    assert keys.index("remainingAmount") < keys.index("totalAmountExcludingTax") < keys.index("status")
 
 
 def test_sales_invoices_list_every_status_of_the_seed(bcv):
