@@ -667,3 +667,13 @@ def test_next_document_number_follows_the_last_line(bcv):
     assert post(bcv, {"documentNumber": "X100"})["documentNumber"] == "X100"
     assert post(bcv, {})["documentNumber"] == "X101"
     assert post(bcv, {}, BANK)["documentNumber"] == "B00004"
+
+
+def test_v2_payment_navigates_to_its_journal(bc):
+    response = bc.get(bc.company(f"customerPayments({FIRST})/customerPaymentJournal"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["@odata.context"].endswith(
+        f"#companies({USA})/customerPayments({FIRST})/customerPaymentJournal/$entity"
+    )
+    assert (body["id"], body["code"]) == (GENERAL, "GENERAL")
