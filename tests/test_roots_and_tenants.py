@@ -144,3 +144,26 @@ def test_reset_is_fast_and_repeatable(own_server):
         assert requests.post(f"{own_server}/_mock/reset", timeout=2).status_code == 200
     client = BcClient(own_server, "default", "v2.0")
     assert client.get(client.journals()).status_code == 200
+
+
+def test_many_new_tenants_at_once_each_start_from_the_seed(server_url):
+    import threading
+
+    results: dict[str, list[str]] = {}
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def worker(n: int):
+        client = BcClient(server_url, f"burst-{uuid.uuid4().hex[:8]}-{n}", "v2.0")
+        start.wait(timeout=30)
+        client.post(client.journals(), {"code": f"T{n}"})
+        codes = [j["code"] for j in client.get(client.journals()).json()["value"]]
+        with lock:
+            results[str(n)] = codes
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == {str(n): sorted(["BANK", "GENERAL", f"T{n}"]) for n in range(8)}
