@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from bc_mock import errors, hooks, jsonio
+from bc_mock import errors, hooks, jsonio, limits
 from bc_mock.api.views import bp as api_bp
 from bc_mock.config import Settings
 from bc_mock.control import bp as control_bp
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     app = Flask("bc_mock")
     app.extensions["bc_mock"] = _state(settings, store)
+    limits.install(app, hooks.API_BLUEPRINT)
     hooks.install(app, _render)
     app.register_blueprint(control_bp)
     app.register_blueprint(api_bp)
@@ -87,6 +88,8 @@ def _render_http_exception(error: HTTPException) -> Response:
     # werkzeug's own answers (no route matched, wrong method on /_mock) in BC's format, not HTML
     if error.code == 404:
         return _render(errors.not_found_url(request.url))
+    if error.code == 413:  # a body stream longer than it said (or than MAX_CONTENT_LENGTH)
+        return _render(limits.body_too_large(None, limits.max_body()))
     if error.code == 405:
         return _render(errors.BcError(405, "BadRequest_MethodNotAllowed", f"'{request.method}' is not allowed here."))
     return _render(errors.BcError(error.code or 400, "BadRequest", error.description or error.name))

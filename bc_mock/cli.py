@@ -8,6 +8,7 @@ import signal
 import sys
 
 from bc_mock.config import Settings
+from bc_mock.limits import parse_size
 
 
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
@@ -70,6 +71,14 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         help="the most records a list returns in one page before an @odata.nextLink "
         "(BC_MOCK_PAGE_SIZE; default %(default)s, as BC Online)",
     )
+    parser.add_argument(
+        "--max-body",
+        type=_size,
+        default=defaults.max_body,
+        metavar="BYTES",
+        help="the largest request body accepted, in bytes or with K, M or G; a larger one is "
+        "answered 413 (BC_MOCK_MAX_BODY; default 16M)",
+    )
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default %(default)s)")
     return parser
 
@@ -78,6 +87,13 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return int(text)
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
@@ -99,6 +115,7 @@ def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argpars
         rate_limit=args.rate_limit,
         journal_size=args.journal_size,
         page_size=args.page_size,
+        max_body=args.max_body,
     )
     return settings, args
 

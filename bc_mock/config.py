@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from bc_mock.limits import DEFAULT_MAX_BODY, parse_size
+
 TRUE_WORDS = ("1", "true", "yes", "on")
 
 
@@ -18,6 +20,7 @@ class Settings:
     faults: str | None = None  # a JSON file of fault rules loaded at start-up (and on reset)
     rate_limit: str | None = None  # "N/SECONDS": at most N requests per tenant in any SECONDS
     journal_size: int = 10_000  # the request journal keeps this many most recent requests
+    max_body: int = DEFAULT_MAX_BODY  # bytes; a larger request body is answered 413
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> Settings:
@@ -34,6 +37,11 @@ class Settings:
         settings.rate_limit = env.get("BC_MOCK_RATE_LIMIT") or None
         if env.get("BC_MOCK_JOURNAL_SIZE"):
             settings.journal_size = _number(env, "BC_MOCK_JOURNAL_SIZE")
+        if env.get("BC_MOCK_MAX_BODY"):
+            try:
+                settings.max_body = parse_size(env["BC_MOCK_MAX_BODY"])
+            except ValueError as error:
+                raise ValueError(f"BC_MOCK_MAX_BODY: {error}") from None
         return settings
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, request
 
-from bc_mock import errors
+from bc_mock import errors, limits
 from bc_mock.faults import RequestInfo
 from bc_mock.journal import parse_json
 
@@ -46,6 +46,11 @@ def _before(render) -> Response | None:
         headers={name.lower(): value for name, value in request.headers.items()},
         in_batch=batch_id is not None,
     )
+    oversized = limits.oversized_body()  # journaled without its body, then refused (413)
+    if oversized is not None:
+        body = f"<{request.content_length} bytes, over the size limit: not read>"
+    else:
+        body = parse_json(request.get_data(cache=True))
     entry = state.journal.open_entry(
         method=request.method,
         url=request.url,
@@ -53,12 +58,14 @@ def _before(render) -> Response | None:
         api_path=info.api_path,
         query=request.args.to_dict(),
         headers=dict(request.headers.items()),
-        body=parse_json(request.get_data(cache=True)),
+        body=body,
         tenant=info.tenant,
         environment=info.environment,
         batch_id=batch_id,
     )
     g.bc_mock_entry, g.bc_mock_started = entry, started
+    if oversized is not None:
+        return render(oversized)
 
     if state.rate_limiter is not None and batch_id is None:
         refusal = state.rate_limiter.check(info.tenant)

@@ -22,12 +22,33 @@ def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
 
 
+# No BC payload nests deeper than a handful of levels ($batch > request > body > dimensions);
+# a deeper one is refused before anything (the journal, a $batch operation) walks it recursively.
+MAX_DEPTH = 32
+
+
 def loads_body(raw: bytes) -> object:
     """The parsed body, or None when there is none; malformed JSON is BC's 400."""
     if not raw.strip():
         return None
     try:
         text = raw.decode("utf-8")
-        return json.loads(text, parse_float=Decimal)
+        value = json.loads(text, parse_float=Decimal)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise errors.invalid_body() from None
+    if not within_depth(value, MAX_DEPTH):
+        raise errors.invalid_body()
+    return value
+
+
+def within_depth(value: object, limit: int) -> bool:
+    """Whether no array or object in ``value`` is nested more than ``limit`` deep (no recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return True

@@ -66,7 +66,7 @@ def load_store(path: str | Path | None = None) -> Store:
     """A Store seeded from a fixtures folder or file (default: the bundled seed)."""
     path = Path(path) if path else bundled_fixtures()
     if path.is_dir():
-        files = sorted(path.glob("*.json"))
+        files = fixture_files(path)
         if not files:
             raise SeedError(f"{path}: no *.json fixture files in this folder")
     elif path.is_file():
@@ -78,6 +78,20 @@ def load_store(path: str | Path | None = None) -> Store:
     for file in files:
         loader.load_file(file)
     return store
+
+
+def fixture_files(folder: Path) -> list[Path]:
+    """The folder's ``*.json`` files, in name order. Other files (a README, .gitkeep) and
+    subfolders are not fixtures and are left alone; so are hidden files (``.*.json``: editors'
+    lock and backup files, macOS's ``._`` companions), which are no one's fixtures either."""
+    files = []
+    for candidate in sorted(folder.glob("*.json")):
+        if candidate.name.startswith("."):
+            continue
+        if candidate.is_dir():
+            raise SeedError(f"{candidate}: a folder, not a fixture file (fixtures are *.json files)")
+        files.append(candidate)
+    return files
 
 
 def _superset_schema(entity: EntitySet) -> Schema:
@@ -97,8 +111,16 @@ class _Loader:
     def load_file(self, file: Path) -> None:
         try:
             # utf-8-sig: editors on Windows like to start a file with a byte-order mark
-            document = json.loads(file.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+            text = file.read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise SeedError(f"{file}: cannot be read: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            raise SeedError(f"{file}: not a fixture: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        if not text.strip():
+            raise SeedError(f"{file}: not a fixture: the file is empty")
+        try:
+            document = json.loads(text, parse_float=Decimal)
+        except (ValueError, RecursionError) as error:
             raise SeedError(f"{file}: not valid JSON: {error}") from None
         for index, company_doc in enumerate(document if isinstance(document, list) else [document]):
             where = f"{file}" if not isinstance(document, list) else f"{file}: [{index}]"

@@ -10,6 +10,7 @@ from bc_mock import errors, jsonio
 from bc_mock.api.resolve import Target, resolve, split_segments, with_company
 from bc_mock.entities import VERSIONS, writes
 from bc_mock.entities.rules import CompanyView
+from bc_mock.limits import check_json_body
 from bc_mock.odata import batch, metadata, paging, shape
 from bc_mock.odata.etag import check_if_match, etag
 from bc_mock.odata.navigation import Scope
@@ -188,6 +189,7 @@ class ApiCall:
         return errors.method_not_allowed(method, target.entity.name, kind)
 
     def _body(self) -> dict:
+        check_json_body()
         body = jsonio.loads_body(request.get_data())
         if not isinstance(body, dict):
             raise errors.invalid_body()

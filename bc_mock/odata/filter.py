@@ -15,7 +15,11 @@ BC's dialect, as reproduced here:
 * ``or`` joining conditions on different properties: 400 "The 'OR' operator is not
   supported on distinct fields on an OData filter." (``or`` on one property works);
 * AL ``Code`` fields hold upper-case text, and BC upper-cases a filter value compared
-  with one, so ``code eq 'general'`` finds GENERAL.
+  with one, so ``code eq 'general'`` finds GENERAL;
+* at most 100 nodes (properties, literals, operators, function calls), ASP.NET OData's
+  default ``MaxNodeCount``, which BC keeps: a longer filter is a 400 with its text;
+* a text literal compared with a property longer than the property's field is AL's
+  filter error (``Application_FilterErrorException``), as BC's ``SetFilter`` raises it.
 
 Where bc_mock differs: BC accepts ``in (...)`` only with ``$schemaversion=2.1``;
 bc_mock always does. Text is compared by code point (BC: by SQL collation).
@@ -29,6 +33,7 @@ thread-safe.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -52,6 +57,9 @@ STRING = "Edm.String"
 BOOLEAN = "Edm.Boolean"
 NUMERIC = ("Edm.Int32", "Edm.Int64", "Edm.Decimal")
 OR_ACROSS_FIELDS = "The 'OR' operator is not supported on distinct fields on an OData filter."
+MAX_NODE_COUNT = 100
+# tokens inside a node (an operator's kind), not nodes of their own
+_TOKENS = (ast._BinOpToken, ast._Comparator, ast._BoolOpToken, ast._UnaryOpToken, ast._CollectionOperator)
 
 
 def unknown_property(name: str, entity: EntitySet) -> errors.BcError:
@@ -73,6 +81,7 @@ class Filter:
 
 def parse_filter(text: str, entity: EntitySet, version: str) -> Filter:
     tree = _parse(text)
+    _check_node_count(tree)
     compiler = _Compiler(entity, version)
     expr = compiler.visit(tree)
     if expr.edm != BOOLEAN:
@@ -82,6 +91,32 @@ def parse_filter(text: str, entity: EntitySet, version: str) -> Filter:
 
 
 # --- parsing -------------------------------------------------------------------
+
+
+def node_limit_exceeded() -> errors.BcError:
+    return errors.bad_request(
+        f"The node count limit of '{MAX_NODE_COUNT}' has been exceeded. To increase the limit, set the "
+        "'MaxNodeCount' property on EnableQueryAttribute or ODataValidationSettings."
+    )
+
+
+def _check_node_count(tree: ast._Node) -> None:
+    """Refuse a filter of more than MAX_NODE_COUNT nodes, before anything walks it recursively."""
+    count, pending = 0, [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+            continue
+        if not isinstance(node, ast._Node) or isinstance(node, _TOKENS):
+            continue
+        count += 1
+        if count > MAX_NODE_COUNT:
+            raise node_limit_exceeded()
+        children = [getattr(node, f.name) for f in dataclasses.fields(node)]
+        if isinstance(node, ast.Call):
+            children = [node.args]  # the function's name is not a node of the expression
+        pending.extend(children)
 
 
 def _parse(text: str) -> ast._Node:
@@ -98,6 +133,8 @@ def _parse(text: str) -> ast._Node:
             raise odata_errors.ParsingException(None, eof=True)
         tokens = _single_item_lists(tokens)
         return parser.parse(iter(tokens))
+    except RecursionError:  # nesting too deep for the parser: far beyond the node count limit
+        raise node_limit_exceeded() from None
     except odata_errors.UnknownFunctionException as error:
         raise errors.bad_request(
             f"An unknown function with name '{error.function_name}' was found. This may also be a function "
@@ -360,6 +397,20 @@ class _Compiler(NodeVisitor):
         value = _literal_python(expr.literal, kind)
         return _Expr(lambda data: value, other.edm if expr.edm is not None else None, literal=expr.literal)
 
+    def _check_length(self, expr: _Expr, other: _Expr) -> None:
+        """A text literal longer than the field it is compared with: AL's SetFilter refuses it."""
+        limit = other.prop.kind.max_length if other.prop is not None else None
+        if limit is None or not isinstance(expr.literal, ast.String) or len(expr.literal.val) <= limit:
+            return
+        value = expr.literal.val
+        raise errors.BcError(
+            400,
+            "Application_FilterErrorException",
+            f'The filter "{value}" is not valid for the {other.prop.name} field on the {self.entity.table} '
+            f"table. The length of the string is {len(value)}, but it must be less than or equal to "
+            f"{limit} characters.",
+        )
+
     # comparisons
 
     def visit_Compare(self, node: ast.Compare) -> _Expr:
@@ -368,6 +419,8 @@ class _Compiler(NodeVisitor):
             return self._in(node, left)
         right = self.visit(node.right)
         self._check_types(node, left, right)
+        self._check_length(left, right)
+        self._check_length(right, left)
         left, right = self._typed(left, right), self._typed(right, left)
         compare = _COMPARE[type(node.comparator)]
         equality = isinstance(node.comparator, (ast.Eq, ast.NotEq))
@@ -397,6 +450,7 @@ class _Compiler(NodeVisitor):
             if expr.literal is None:
                 raise errors.bad_request("The right operand of 'in' must be a list of literals.")
             self._check_types(node, left, expr)
+            self._check_length(expr, left)
             values.append(self._typed(expr, left).fn({}))
         lfn = left.fn
         return _Expr(lambda data: lfn(data) in values, BOOLEAN)

@@ -155,7 +155,7 @@ def decode_token(token: str) -> tuple:
     try:
         text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         return tuple(_decode_value(v) for v in json.loads(text))
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         raise invalid_token(token) from None
 
 
@@ -163,7 +163,12 @@ def requested_page_size(prefer: str | None, server_max: int) -> tuple[int, int |
     """(page size, the odata.maxpagesize preference honoured or None)."""
     for preference in (prefer or "").split(","):
         name, _, value = preference.strip().partition("=")
-        if name.strip().lower() == "odata.maxpagesize" and value.strip().isdigit() and int(value) > 0:
-            size = min(int(value), server_max)
+        value = value.strip()
+        # ASCII digits only ("²".isdigit() is true); a size beyond any page is the server's page
+        if name.strip().lower() == "odata.maxpagesize" and value.isascii() and value.isdigit():
+            digits = value.lstrip("0")
+            if not digits:
+                continue  # 0 asks for no page size
+            size = server_max if len(digits) > 12 else min(int(digits), server_max)
             return size, size
     return server_max, None

@@ -51,7 +51,12 @@ class ListQuery:
 
 def parse_query(options: Mapping[str, str], entity: EntitySet, version: str) -> ListQuery:
     query = ListQuery()
+    getlist = getattr(options, "getlist", None)  # a request's arguments may repeat a name
     for name, value in options.items():
+        if getlist is not None and name.startswith("$") and len(getlist(name)) > 1:
+            raise errors.bad_request(
+                f"Query option '{name}' was specified more than once, but it must be specified at most once."
+            )
         if not name.startswith("$") or name in IGNORED_OPTIONS:
             continue
         reader = _READERS.get(name)
@@ -131,13 +136,19 @@ def _read_orderby(query: ListQuery, text: str, entity: EntitySet, version: str) 
     query.orderby = tuple(keys)
 
 
+# OData reads $top and $skip as Edm.Int64: anything larger is as invalid as a negative number
+INT64_MAX = 2**63 - 1
+
+
 def _non_negative(name: str, text: str) -> int:
-    if not text.strip().isdigit():
+    digits = text.strip()
+    # ASCII digits only ("²".isdigit() is true), and few enough for int() to read
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 19 and int(digits) <= INT64_MAX):
         raise errors.bad_request(
             f"Invalid value '{text}' for {name} query option found. "
             f"The {name} query option requires a non-negative integer value."
         )
-    return int(text)
+    return int(digits)
 
 
 def _read_top(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
