@@ -56,11 +56,14 @@ PAYMENT_BODY = b'{"customerNumber":"10000","amount":-125.5,"description":"bench"
 SCALE_FILTER = "/customerPayments?$filter=customerNumber%20eq%20'20000'%20and%20amount%20lt%20-500"
 SCALE_PAGE = 100
 
+# served as bc-mock is: waitress, the same number of threads, the same logging
 HELLO_APP = """\
+import logging
 import sys
 from flask import Flask
 from waitress import create_server
 
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 app = Flask("hello")
 
 
@@ -84,7 +87,7 @@ class Connection:
     _LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
 
     def __init__(self, port: int):
-        self.sock = socket.create_connection((HOST, port))
+        self.sock = socket.create_connection((HOST, port), timeout=30)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buffer = b""
 
@@ -149,14 +152,15 @@ class Child:
     """A server in a process of its own; its URL is the line it prints when it listens."""
 
     def __init__(self, argv: list[str], env: dict | None = None):
+        # stderr goes to a file: a pipe nobody reads would block the server once it filled up
+        self.stderr = tempfile.TemporaryFile(mode="w+")
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env)
         line = self.process.stdout.readline()
         if "listening on" not in line:
             self.stop()
-            raise RuntimeError(f"{' '.join(argv)} did not start: {line}{self.process.stderr.read()}")
+            self.stderr.seek(0)
+            raise RuntimeError(f"{' '.join(argv)} did not start: {line}{self.stderr.read()[-3000:]}")
         self.url = line.split("listening on ", 1)[1].split()[0]
         self.port = int(self.url.rsplit(":", 1)[1])
         self.listening = time.perf_counter()
@@ -171,6 +175,8 @@ class Child:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.process.stdout.close()
+        self.stderr.close()
 
 
 def rss_mb(pid: int | str = "self") -> float:

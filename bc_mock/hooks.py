@@ -35,15 +35,19 @@ def _before(render) -> Response | None:
         return None
     state = current_app.extensions["bc_mock"]
     started = time.perf_counter()
-    args = request.view_args or {}
-    batch_id = request.environ.get(BATCH_ID_KEY)
+    # the request itself rather than Flask's proxy, and its headers read once: this runs for
+    # every request, and each proxied attribute or pass over the WSGI environ costs
+    req = request._get_current_object()
+    headers = dict(req.headers.items())
+    args = req.view_args or {}
+    batch_id = req.environ.get(BATCH_ID_KEY)
     info = RequestInfo(
-        method=request.method,
+        method=req.method,
         api_path=args.get("rest", ""),
-        path=request.path,
+        path=req.path,
         tenant=args.get("tenant", "default"),
         environment=args.get("environment", "production"),
-        headers={name.lower(): value for name, value in request.headers.items()},
+        headers={name.lower(): value for name, value in headers.items()},
         in_batch=batch_id is not None,
     )
     oversized = limits.oversized_body()  # journaled without its body, then refused (413)
@@ -52,12 +56,12 @@ def _before(render) -> Response | None:
     else:
         body = parse_json(request.get_data(cache=True))
     entry = state.journal.open_entry(
-        method=request.method,
-        url=request.url,
-        path=request.path,
+        method=info.method,
+        url=req.url,
+        path=info.path,
         api_path=info.api_path,
-        query=request.args.to_dict(),
-        headers=dict(request.headers.items()),
+        query=req.args.to_dict(),
+        headers=headers,
         body=body,
         tenant=info.tenant,
         environment=info.environment,
@@ -105,6 +109,7 @@ def _after(response: Response) -> Response:
     if entry["dropped"]:
         journal.close_entry(entry, durationMs=duration)
         return response
-    body = None if response.is_streamed else parse_json(response.get_data())
+    # the raw bytes: the journal parses them only if someone reads the entry
+    body = None if response.is_streamed else response.get_data()
     journal.close_entry(entry, status=response.status_code, responseBody=body, durationMs=duration)
     return response

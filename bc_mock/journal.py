@@ -3,6 +3,9 @@
 An entry is opened when a request arrives (so a slow or dropped request is visible while it
 is served) and closed with the answer. Entries are plain dicts in the public shape (see
 ``open_entry``); the deque's ``maxlen`` keeps memory flat however long the mock runs.
+
+A body may be recorded as the raw bytes: it is parsed (``parse_json``) when the journal is
+read, not while the request is served, since most entries are never read.
 """
 
 from __future__ import annotations
@@ -125,7 +128,12 @@ class Journal:
         """Copies of the matching entries, oldest first."""
         with self._lock:
             entries = [dict(entry) for entry in self._entries]
-        return [entry for entry in entries if _matches(entry, method, path, status, since, tenant)]
+        found = [entry for entry in entries if _matches(entry, method, path, status, since, tenant)]
+        for entry in found:
+            for name in ("body", "responseBody"):
+                if isinstance(entry[name], bytes):
+                    entry[name] = parse_json(entry[name])
+        return found
 
     def clear(self, tenant: str | None = None) -> None:
         with self._lock:

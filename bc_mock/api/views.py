@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.sansio.utils import get_current_url
 
 from bc_mock import errors, jsonio
 from bc_mock.api.resolve import Target, resolve, split_segments, with_company
@@ -53,6 +55,13 @@ def _authorized() -> bool:
     return scheme.lower() in ("bearer", "basic") and bool(credentials.strip())
 
 
+@functools.lru_cache(maxsize=64)
+def _host_url(scheme: str, host: str) -> str:
+    """``request.host_url`` without its trailing slash. Werkzeug builds it again for every
+    request (IRI decoding included), a tenth of a GET's time; a server sees few hosts."""
+    return get_current_url(scheme, host).rstrip("/")
+
+
 def respond(payload: dict | None, status: int = 200, headers: dict | None = None) -> Response:
     response = Response(jsonio.dumps(payload) if payload is not None else b"", status=status)
     if payload is not None:
@@ -73,7 +82,7 @@ class ApiCall:
         self.rest = rest
         path = request.path
         root_end = path.find(f"/api/{version}") + len(f"/api/{version}")
-        self.api_root = request.host_url.rstrip("/") + path[:root_end]
+        self.api_root = _host_url(request.scheme, request.host) + path[:root_end]
 
     def handle(self) -> Response:
         rest = self.rest.strip("/")
