@@ -7,6 +7,7 @@ responses keep the properties in the order BC sends them (no key sorting).
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 
 from bc_mock import errors
@@ -20,6 +21,26 @@ def _default(value):
 
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def dumps_exact(value: object) -> str:
+    """JSON text of a parsed request body, numbers exactly as they were sent (a ``$batch``
+    operation's body is sent on as a request of its own): each ``Decimal`` is written as its
+    digits, not rounded through a float. ASCII only, so any string a client sent survives."""
+    numbers: dict[str, str] = {}
+    tag = uuid.uuid4().hex
+
+    def mark(number):
+        if not isinstance(number, Decimal):
+            raise TypeError(f"{type(number).__name__} is not JSON serializable")
+        key = f'"{tag}:{len(numbers)}"'
+        numbers[key] = str(number)
+        return key[1:-1]
+
+    text = json.dumps(value, separators=(",", ":"), default=mark)
+    for key, digits in numbers.items():
+        text = text.replace(key, digits, 1)
+    return text
 
 
 # No BC payload nests deeper than a handful of levels ($batch > request > body > dimensions);

@@ -1,4 +1,4 @@
-"""The /_mock control endpoints: health, reset, fault rules and the request journal.
+"""The /_mock control endpoints: health, reset, fault rules, the request journal, the OpenAPI document.
 
 They are never subject to auth, faults, the rate limit or the journal. Optional ``tenant``
 query parameters scope clearing and listing to one tenant, so that several test runs can
@@ -46,6 +46,14 @@ def health() -> Response:
 def reset() -> Response:
     _state().reset(_tenant())
     return _json({"status": "reset"})
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """The OpenAPI 3 document of the BC API (generated from the registry on first use)."""
+    from bc_mock import openapi  # apispec loads only when asked: start-up stays fast
+
+    return _json(openapi.document())
 
 
 # --- fault rules -------------------------------------------------------------

@@ -76,6 +76,8 @@ def _operations(body: object) -> list[dict]:
         if not isinstance(depends, list) or any(str(d) not in seen for d in depends):
             raise _invalid(f"the 'dependsOn' of request {index} must name earlier requests' ids.")
         if operation.get("id") is not None:
+            if not isinstance(operation["id"], str):  # OData's JSON batch format: a string
+                raise _invalid(f"the 'id' of request {index} must be a string.")
             if str(operation["id"]) in seen:
                 raise _invalid(f"the id '{operation['id']}' is used twice.")
             seen.add(str(operation["id"]))
@@ -135,7 +137,7 @@ class _Runner:
             headers["Authorization"] = request.headers["Authorization"]
         data = None
         if operation.get("body") is not None:
-            data = json.dumps(operation["body"]).encode()
+            data = jsonio.dumps_exact(operation["body"]).encode()
             if not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "application/json"
         builder = EnvironBuilder(
