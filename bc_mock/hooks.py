@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
 from bc_mock import errors, limits
 from bc_mock.faults import RequestInfo
@@ -26,14 +26,15 @@ API_BLUEPRINT = "bc_api"
 
 
 def install(app: Flask, render: Callable[[errors.BcError], Response]) -> None:
-    app.before_request(lambda: _before(render))
-    app.after_request(_after)
+    # the app's state is bound here once: looking it up through current_app costs on every request
+    state = app.extensions["bc_mock"]
+    app.before_request(lambda: _before(render, state))
+    app.after_request(lambda response: _after(response, state))
 
 
-def _before(render) -> Response | None:
+def _before(render, state) -> Response | None:
     if request.blueprint != API_BLUEPRINT:
         return None
-    state = current_app.extensions["bc_mock"]
     started = time.perf_counter()
     # the request itself rather than Flask's proxy, and its headers read once: this runs for
     # every request, and each proxied attribute or pass over the WSGI environ costs
@@ -100,11 +101,11 @@ def _before(render) -> Response | None:
     return None
 
 
-def _after(response: Response) -> Response:
+def _after(response: Response, state) -> Response:
     entry = g.pop("bc_mock_entry", None)
     if entry is None:
         return response
-    journal = current_app.extensions["bc_mock"].journal
+    journal = state.journal
     duration = round((time.perf_counter() - g.pop("bc_mock_started")) * 1000, 3)
     if entry["dropped"]:
         journal.close_entry(entry, durationMs=duration)

@@ -5,7 +5,8 @@ is served) and closed with the answer. Entries are plain dicts in the public sha
 ``open_entry``); the deque's ``maxlen`` keeps memory flat however long the mock runs.
 
 A body may be recorded as the raw bytes: it is parsed (``parse_json``) when the journal is
-read, not while the request is served, since most entries are never read.
+read, not while the request is served, since most entries are never read. For the same
+reason an entry keeps its time as a datetime, written out as text when read.
 """
 
 from __future__ import annotations
@@ -24,8 +25,14 @@ REDACTED_HEADERS = ("authorization", "proxy-authorization")
 MAX_BODY_DEPTH = 64
 
 
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def iso(moment: dt.datetime) -> str:
+    """An entry's time as written: UTC, milliseconds, a trailing Z."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _to_millis(moment: dt.datetime) -> dt.datetime:
+    """The time as written (``iso``) and read back: ``since`` compares with what a client saw."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def parse_time(text: str) -> dt.datetime:
@@ -90,7 +97,7 @@ class Journal:
         """Record a request as it arrives; ``close_entry`` completes it."""
         entry = {
             "id": next(self._ids),
-            "time": now_iso(),
+            "time": dt.datetime.now(dt.timezone.utc),  # text when read (``entries``)
             "method": fields["method"],
             "url": fields["url"],
             "path": fields["path"],
@@ -130,6 +137,7 @@ class Journal:
             entries = [dict(entry) for entry in self._entries]
         found = [entry for entry in entries if _matches(entry, method, path, status, since, tenant)]
         for entry in found:
+            entry["time"] = iso(entry["time"])
             for name in ("body", "responseBody"):
                 if isinstance(entry[name], bytes):
                     entry[name] = parse_json(entry[name])
@@ -152,7 +160,7 @@ def _matches(entry: dict, method, path, status, since, tenant) -> bool:
         return False
     if status is not None and not status_matches(str(status), entry["status"]):
         return False
-    if since is not None and parse_time(entry["time"]) < since:
+    if since is not None and _to_millis(entry["time"]) < since:
         return False
     return tenant is None or (entry["tenant"] or "").lower() == tenant.lower()
 

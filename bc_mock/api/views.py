@@ -63,12 +63,13 @@ def _host_url(scheme: str, host: str) -> str:
 
 
 def respond(payload: dict | None, status: int = 200, headers: dict | None = None) -> Response:
-    response = Response(jsonio.dumps(payload) if payload is not None else b"", status=status)
-    if payload is not None:
-        response.content_type = JSON_TYPE
-    response.headers["OData-Version"] = "4.0"
-    response.headers.update(headers or {})
-    return response
+    # the headers given to the constructor at once: setting them one by one afterwards costs
+    # a third of building the response
+    header_list = [("Content-Type", JSON_TYPE)] if payload is not None else []
+    header_list.append(("OData-Version", "4.0"))
+    if headers:
+        header_list.extend(headers.items())
+    return Response(jsonio.dumps(payload) if payload is not None else b"", status, header_list)
 
 
 class ApiCall:
