@@ -220,3 +220,18 @@ def test_an_impossible_date_is_refused(bc):
         "BadRequest",
         "Cannot convert the literal '2026-02-30' to the expected type 'Edm.Date'.",
     )
+
+
+def test_options_filter_by_member_name_in_v2_and_by_caption_in_v1(server_url, tenant):
+    from tests.helpers import BcClient
+
+    cases = (("v2.0", "Cost_x0020_of_x0020_Goods_x0020_Sold", ["50100"]), ("v1.0", "Equity", ["30100"]))
+    for version, literal, expected in cases:
+        client = BcClient(server_url, tenant, version)
+        found = client.get(client.company("accounts"), params={"$filter": f"category eq '{literal}'"})
+        assert found.status_code == 200, found.text
+        assert [account["number"] for account in found.json()["value"]] == expected, version
+    heading = BcClient(server_url, tenant, "v2.0").get(
+        f"companies({USA})/accounts", params={"$filter": "accountType eq 'Heading' and category ne '_x0020_'"}
+    )
+    assert [account["number"] for account in heading.json()["value"]] == ["10000", "40000"]

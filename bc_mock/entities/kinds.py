@@ -245,6 +245,10 @@ class Enum(Text):
     def dump_for(self, version: str, value: object) -> object:
         return odata_name(value) if version == "v2.0" else value
 
+    def caption_of(self, text: str) -> str:
+        """The stored caption a client means, whether it wrote the caption or the member name."""
+        return self._by_name.get(text, text)
+
     def load(self, value):
         if isinstance(value, str) and value in self._by_name:
             return self._by_name[value]

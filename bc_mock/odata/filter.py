@@ -47,7 +47,7 @@ from odata_query.grammar import ODataLexer, ODataParser
 from odata_query.visitor import NodeVisitor
 
 from bc_mock import errors
-from bc_mock.entities.kinds import Code, Complex, DateTime, Kind
+from bc_mock.entities.kinds import Code, Complex, DateTime, Enum, Kind
 from bc_mock.entities.model import EntitySet, Prop
 
 if TYPE_CHECKING:
@@ -286,7 +286,10 @@ def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
     if isinstance(node, ast.Null):
         return None
     if isinstance(node, ast.String):
-        return node.val.strip().upper() if isinstance(kind, Code) else node.val
+        if isinstance(kind, Code):
+            return node.val.strip().upper()
+        # a v2.0 client writes options as member names ("_x0020_"), a v1.0 client as captions
+        return kind.caption_of(node.val) if isinstance(kind, Enum) else node.val
     if isinstance(node, (ast.Integer, ast.Float)):
         return Decimal(node.val)  # exact; compares exactly with int and Decimal values
     if isinstance(node, ast.Boolean):
