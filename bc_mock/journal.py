@@ -96,8 +96,8 @@ class Journal:
     def open_entry(self, **fields) -> dict:
         """Record a request as it arrives; ``close_entry`` completes it."""
         entry = {
-            "id": next(self._ids),
-            "time": dt.datetime.now(dt.timezone.utc),  # text when read (``entries``)
+            "id": None,  # numbered and stamped as appended, below
+            "time": None,
             "method": fields["method"],
             "url": fields["url"],
             "path": fields["path"],
@@ -117,6 +117,10 @@ class Journal:
             "batchId": fields.get("batch_id"),
         }
         with self._lock:
+            # under the lock: entries are listed in the order of their ids (and times), even when
+            # requests arrive on many threads at once
+            entry["id"] = next(self._ids)
+            entry["time"] = dt.datetime.now(dt.timezone.utc)  # text when read (``entries``)
             self._entries.append(entry)
         return entry
 
