@@ -19,8 +19,12 @@ def _default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# one encoder for every response: json.dumps builds a new one per call when given options
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
 def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+    return _ENCODER.encode(value)
 
 
 def dumps_exact(value: object) -> str:

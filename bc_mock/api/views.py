@@ -81,9 +81,11 @@ class ApiCall:
         self.version = version
         self.namespace = state.store.namespace(tenant, environment)
         self.rest = rest
-        path = request.path
+        # the request itself, not Flask's proxy: each proxied access costs, on every request
+        self.request = req = request._get_current_object()
+        path = req.path
         root_end = path.find(f"/api/{version}") + len(f"/api/{version}")
-        self.api_root = _host_url(request.scheme, request.host) + path[:root_end]
+        self.api_root = _host_url(req.scheme, req.host) + path[:root_end]
 
     def handle(self) -> Response:
         rest = self.rest.strip("/")
@@ -91,25 +93,27 @@ class ApiCall:
             return self.service_document()
         if rest in ("$metadata", "$batch"):
             return self.metadata() if rest == "$metadata" else self.batch()
-        segments = split_segments(self.rest, request.url)
-        segments = with_company(segments, request.args.get("company"), self.namespace, request.url)
-        method = request.method
+        req = self.request
+        url = req.url
+        segments = split_segments(self.rest, url)
+        segments = with_company(segments, req.args.get("company"), self.namespace, url)
+        method = req.method
         if segments[-1] == ("$count", None):
             if method != "GET" or len(segments) < 2:
-                raise errors.not_found_url(request.url)
+                raise errors.not_found_url(url)
             with self.store.lock:
-                return self.count(resolve(self.namespace, self.version, segments[:-1], request.url))
+                return self.count(resolve(self.namespace, self.version, segments[:-1], url))
         if method == "GET":
             # reads take the store's lock too: they never see a write (or a snapshot $batch) half done
             with self.store.lock:
-                return self.get(resolve(self.namespace, self.version, segments, request.url))
+                return self.get(resolve(self.namespace, self.version, segments, url))
         if method in ("POST", "PATCH", "DELETE"):
             with self.store.transaction() as tx:
-                target = resolve(self.namespace, self.version, segments, request.url)
+                target = resolve(self.namespace, self.version, segments, url)
                 self.check_method(target, method)
                 view = CompanyView(target.company, tx, self.version)
                 return getattr(self, method.lower())(target, view)
-        target = resolve(self.namespace, self.version, segments, request.url)
+        target = resolve(self.namespace, self.version, segments, url)
         raise self.not_allowed(target, method)
 
     # --- reads -----------------------------------------------------------
@@ -134,7 +138,7 @@ class ApiCall:
 
     def get(self, target: Target) -> Response:
         entity = target.entity
-        query = parse_query(request.args, entity, self.version)
+        query = parse_query(self.request.args, entity, self.version)
         renderer = Renderer(self.version, Scope(self.namespace, target.company))
         context = shape.context_url(self.api_root, target.context + selection(query))
         if target.single:

@@ -11,6 +11,7 @@ Stored values are Python values: ``str`` (GUIDs lower-case), ``Decimal``,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -52,6 +53,7 @@ def parse_datetime(value: str) -> dt.datetime | None:
     return parsed.astimezone(dt.timezone.utc)
 
 
+@functools.lru_cache(maxsize=4096)  # records are read far more often than written: strftime is slow
 def format_datetime(value: dt.datetime) -> str:
     """UTC with a trailing Z and at most 3 fractional digits, trailing zeros trimmed, as BC."""
     text = value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")

@@ -9,6 +9,7 @@ properties.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -95,7 +96,15 @@ class EntitySet:
 
     def dump(self, version: str, row: dict) -> dict:
         """The record in BC's JSON format and property order (no annotations)."""
-        return {prop.name: prop.kind.dump_for(version, row[prop.name]) for prop in self.props_for(version)}
+        return {name: dump(row[name]) for name, dump in self._dumpers[version]}
+
+    @cached_property
+    def _dumpers(self) -> dict[str, tuple[tuple[str, Callable[[object], object]], ...]]:
+        # (name, the kind's writer for the version) per property, found once: dump runs per record
+        return {
+            version: tuple((p.name, _writer(p.kind, version)) for p in props)
+            for version, props in self._props_by_version.items()
+        }
 
     @cached_property
     def _props_by_version(self) -> dict[str, tuple[Prop, ...]]:
@@ -115,3 +124,9 @@ class EntitySet:
             )
             schemas[version] = schema_class(unknown=RAISE)
         return schemas
+
+
+def _writer(kind: Kind, version: str) -> Callable[[object], object]:
+    if type(kind).dump_for is Kind.dump_for:  # the same in every version: the kind's own dump
+        return kind.dump
+    return functools.partial(kind.dump_for, version)
