@@ -45,8 +45,7 @@ GENERAL = "da000001-0000-4000-8000-000000000001"
 BANK = "da000001-0000-4000-8000-000000000002"
 JOURNAL_BY_ID = f"/api/v2.0/companies({USA})/customerPaymentJournals({GENERAL})"
 FILTERED_LIST = (
-    f"/api/v2.0/companies({USA})/customerPayments"
-    f"?$filter=journalId%20eq%20{GENERAL}%20and%20amount%20lt%200"
+    f"/api/v2.0/companies({USA})/customerPayments?$filter=journalId%20eq%20{GENERAL}%20and%20amount%20lt%200"
 )
 PAYMENTS = f"/api/v2.0/companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
 PAYMENT_BODY = b'{"customerNumber":"10000","amount":-125.5,"description":"bench"}'
@@ -153,7 +152,7 @@ class Child:
 
     def __init__(self, argv: list[str], env: dict | None = None):
         # stderr goes to a file: a pipe nobody reads would block the server once it filled up
-        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by stop())
         self.started = time.perf_counter()
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env)
         line = self.process.stdout.readline()
@@ -176,6 +175,8 @@ class Child:
             self.process.kill()
             self.process.wait()
         self.process.stdout.close()
+        self.stderr.seek(0)
+        self.last_stderr = self.stderr.read()[-3000:]
         self.stderr.close()
 
 
@@ -207,7 +208,7 @@ def hello_argv(folder: str, threads: int) -> list[str]:
 def _child_json(*args: str, timeout: float = 600) -> dict:
     """Run ``python -m bc_mock.bench <args>`` and read the JSON it prints."""
     done = subprocess.run(
-        _python("-m", "bc_mock.bench", *args), capture_output=True, text=True, timeout=timeout
+        _python("-m", "bc_mock.bench", *args), capture_output=True, text=True, timeout=timeout, check=False
     )
     if done.returncode != 0:
         raise RuntimeError(f"bench {args[0]} failed: {done.stderr}")
@@ -220,7 +221,10 @@ def _child_json(*args: str, timeout: float = 600) -> dict:
 def load_main(spec: dict) -> dict:
     """N keep-alive connections, each a thread sending its requests back to back for a while."""
     port, connections = spec["port"], spec["connections"]
-    raws = [request_bytes(r["method"], r["path"], port, r.get("body", "").encode(), r.get("headers")) for r in spec["requests"]]
+    raws = [
+        request_bytes(r["method"], r["path"], port, r.get("body", "").encode(), r.get("headers"))
+        for r in spec["requests"]
+    ]
     latencies: list[list[float]] = [[] for _ in range(connections)]
     failures: list[str] = []
     start_gate = threading.Barrier(connections + 1)
@@ -274,12 +278,18 @@ def load_main(spec: dict) -> dict:
 def _percentile(sorted_values: list[float], percent: float) -> float:
     if not sorted_values:
         return float("nan")
-    index = min(len(sorted_values) - 1, int(round(percent / 100 * (len(sorted_values) - 1))))
+    index = min(len(sorted_values) - 1, round(percent / 100 * (len(sorted_values) - 1)))
     return sorted_values[index]
 
 
 def run_load(port: int, requests: list[dict], connections: int, duration: float, warmup: float) -> dict:
-    spec = {"port": port, "requests": requests, "connections": connections, "duration": duration, "warmup": warmup}
+    spec = {
+        "port": port,
+        "requests": requests,
+        "connections": connections,
+        "duration": duration,
+        "warmup": warmup,
+    }
     return _child_json("_load", json.dumps(spec), timeout=duration + warmup + 120)
 
 
@@ -298,7 +308,9 @@ def inprocess_main(rounds: int) -> dict:
     for _ in range(rounds):
         begin = time.perf_counter()
         mock = MockServer().start()
-        status, _ = get(int(mock.url.rsplit(":", 1)[1]), f"/api/v2.0/companies({USA})/customerPaymentJournals")
+        status, _ = get(
+            int(mock.url.rsplit(":", 1)[1]), f"/api/v2.0/companies({USA})/customerPaymentJournals"
+        )
         starts.append((time.perf_counter() - begin) * 1000)
         assert status == 200, status
         mocks.append(mock)
@@ -567,8 +579,12 @@ def build_rows(figures: dict) -> list[Row]:
     inproc = figures.get("in_process")
     if inproc:
         start = inproc["first_start_ms"]
-        rows.append(Row("In-process start: MockServer start to first answer", _fmt_ms(start), "<= 50 ms", start <= 50))
-        rows.append(Row("  (importing bc_mock's modules first, once per process)", _fmt_ms(inproc["import_ms"])))
+        rows.append(
+            Row("In-process start: MockServer start to first answer", _fmt_ms(start), "<= 50 ms", start <= 50)
+        )
+        rows.append(
+            Row("  (importing bc_mock's modules first, once per process)", _fmt_ms(inproc["import_ms"]))
+        )
     process = figures.get("process_startup")
     if process:
         ratio = process["bc_mock_ms"] / process["hello_ms"]
@@ -582,12 +598,19 @@ def build_rows(figures: dict) -> list[Row]:
         )
     if "http_reset" in figures:
         value = figures["http_reset"]["http_reset_ms"]
-        rows.append(Row("Reset: POST /_mock/reset (bundled seed, round trip)", _fmt_ms(value), "<= 5 ms", value <= 5))
+        rows.append(
+            Row("Reset: POST /_mock/reset (bundled seed, round trip)", _fmt_ms(value), "<= 5 ms", value <= 5)
+        )
     if inproc:
         value = inproc["fixture_reset_ms"]
-        rows.append(Row("Reset: pytest fixture's per-test reset (in-process)", _fmt_ms(value), "<= 5 ms", value <= 5))
         rows.append(
-            Row("  (reset, then the first request, which builds the fresh data)", _fmt_ms(inproc["fixture_reset_and_read_ms"]))
+            Row("Reset: pytest fixture's per-test reset (in-process)", _fmt_ms(value), "<= 5 ms", value <= 5)
+        )
+        rows.append(
+            Row(
+                "  (reset, then the first request, which builds the fresh data)",
+                _fmt_ms(inproc["fixture_reset_and_read_ms"]),
+            )
         )
     load = figures.get("throughput")
     if load:
@@ -684,7 +707,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="fewer rounds, shorter runs, no 1M data set")
     parser.add_argument("--json", metavar="PATH", help="also write the figures to this JSON file")
-    parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)")
+    parser.add_argument(
+        "--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)"
+    )
     parser.add_argument("--threads", type=int, default=8, help="server worker threads, both apps (default 8)")
     parser.add_argument(
         "--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="run only these sections"
@@ -705,8 +730,10 @@ def main(argv: list[str] | None = None) -> int:
                 figures["in_process"] = _child_json("_inprocess", "2")
         if "throughput" in args.only:
             _say("throughput")
-            rounds, duration = (1, 1.5) if quick else (3, 3.0)
-            figures["throughput"] = measure_throughput(folder, rounds, args.connections, duration, args.threads)
+            rounds, duration = (1, 1.5) if quick else (5, 2.0)
+            figures["throughput"] = measure_throughput(
+                folder, rounds, args.connections, duration, args.threads
+            )
         if "scale" in args.only:
             counts = (1_000, 10_000, 100_000) if quick else (1_000, 10_000, 100_000, 1_000_000)
             figures["scale"] = []

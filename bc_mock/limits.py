@@ -60,9 +60,11 @@ def max_body() -> int:
 def oversized_body() -> errors.BcError | None:
     """The 413 for the current request, if its body is over the limit (waitress always knows
     the length, also of a chunked body; other servers' streams are cut by MAX_CONTENT_LENGTH)."""
-    limit = max_body()
     length = request.content_length
-    if length is not None and length > limit:
+    if length is None:  # most requests (GETs): no need to look the limit up
+        return None
+    limit = max_body()
+    if length > limit:
         return body_too_large(length, limit)
     return None
 
