@@ -1,0 +1,39 @@
+"""The benchmark's command and its table (the benchmark itself is not a test: it needs minutes)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bc_mock import bench
+
+
+def test_the_benchmark_command_explains_itself():
+    done = subprocess.run(
+        [sys.executable, "-m", "bc_mock.bench", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--quick" in done.stdout and "--json" in done.stdout
+
+
+def test_the_table_says_which_targets_are_met():
+    figures = {
+        "connections": 8,
+        "in_process": {
+            "import_ms": 150.0,
+            "first_start_ms": 30.0,
+            "fixture_reset_ms": 0.01,
+            "fixture_reset_and_read_ms": 0.5,
+        },
+        "process_startup": {"bc_mock_ms": 200.0, "hello_ms": 100.0},  # 2x: missed
+        "http_reset": {"http_reset_ms": 0.3},
+    }
+    table = bench.print_table(bench.build_rows(figures))
+    lines = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    assert lines["In-process start: MockServer start to first answer"].rstrip(" |").endswith("yes")
+    assert "2.00x hello-world" in lines["Process start: bc-mock spawn to first answer"]
+    assert lines["Process start: bc-mock spawn to first answer"].rstrip(" |").endswith("NO")
