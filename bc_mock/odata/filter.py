@@ -79,7 +79,26 @@ class Filter:
         return self.predicate(data) is True
 
 
+# Compiled filters by (text, entity set, version). Parsing builds a parser (odata-query's are
+# not thread-safe) and takes most of a filtered list's time, while clients send the same few
+# filters again and again. A compiled Filter holds no state, so requests can share it.
+_COMPILED: dict[tuple[str, int, str], tuple[EntitySet, Filter]] = {}
+_COMPILED_MAX = 512
+
+
 def parse_filter(text: str, entity: EntitySet, version: str) -> Filter:
+    key = (text, id(entity), version)
+    found = _COMPILED.get(key)
+    if found is not None and found[0] is entity:
+        return found[1]
+    compiled = _compile(text, entity, version)  # a refused filter raises: nothing is kept
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.clear()  # a crude bound, reached only by clients that vary their filters
+    _COMPILED[key] = (entity, compiled)
+    return compiled
+
+
+def _compile(text: str, entity: EntitySet, version: str) -> Filter:
     tree = _parse(text)
     _check_node_count(tree)
     compiler = _Compiler(entity, version)
@@ -496,6 +515,7 @@ class _Compiler(NodeVisitor):
 
     def _text_predicate(self, name: str, args: list[_Expr], test: Callable[[str, str], bool]) -> _Expr:
         haystack = self._string_arg(name, args[0])
+        self._check_length(args[1], args[0])  # AL's filter (`@*text*`) holds at most the field's length
         needle = self._string_arg(name, args[1], args[0])
 
         def evaluate(data: dict) -> bool:
