@@ -313,6 +313,11 @@ def test_a_10000_character_literal_is_longer_than_the_field(bc):
         f'The filter "{literal}" is not valid for the code field on the Gen. Journal Batch table. '
         "The length of the string is 10000, but it must be less than or equal to 10 characters."
     )
+    for function in ("contains", "startswith", "endswith"):
+        response = bc.get(bc.journals(), params={"$filter": f"{function}(displayName,'{literal}')"})
+        assert assert_bc_error(response, 400, "Application_FilterErrorException").endswith(
+            "must be less than or equal to 100 characters."
+        )
     # within the field's length it is an ordinary filter
     assert bc.get(bc.journals(), params={"$filter": "code eq 'GENERAL'"}).json()["value"][0]["id"] == GENERAL
 

@@ -18,8 +18,10 @@ BC's dialect, as reproduced here:
   with one, so ``code eq 'general'`` finds GENERAL;
 * at most 100 nodes (properties, literals, operators, function calls), ASP.NET OData's
   default ``MaxNodeCount``, which BC keeps: a longer filter is a 400 with its text;
-* a text literal compared with a property longer than the property's field is AL's
-  filter error (``Application_FilterErrorException``), as BC's ``SetFilter`` raises it.
+* a text literal compared with a property (or sought in it by ``contains``, ``startswith``,
+  ``endswith``) longer than the property's field is AL's filter error
+  (``Application_FilterErrorException``), as BC's ``SetFilter`` raises it; the words of the
+  message before its length clause are bc_mock's guess.
 
 Where bc_mock differs: BC accepts ``in (...)`` only with ``$schemaversion=2.1``;
 bc_mock always does. Text is compared by code point (BC: by SQL collation).
