@@ -454,3 +454,27 @@ def test_a_json_file_that_is_no_fixture_stops_start_up_with_a_clear_message(tmp_
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"bc-mock: error: {tmp_path / name}: ")
     assert words in line
+
+
+# --- $batch stays inside the API --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/_mock/reset", "/_mock/faults", "http://127.0.0.1:1/_mock/faults"])
+def test_a_batch_cannot_reach_the_control_endpoints(small_limit_server, url):
+    """A server of its own: were the reset to get through, it would not disturb other tests."""
+    api = f"{small_limit_server}/api/v2.0"
+    created = requests.post(
+        f"{api}/companies({USA})/customerPaymentJournals", json={"code": "KEEP"}, timeout=10
+    )
+    assert created.status_code == 201
+    operation = {"id": "1", "method": "POST", "url": url, "body": {"path": "*/batch-probe", "status": 500}}
+    response = requests.post(f"{api}/$batch", json={"requests": [operation]}, timeout=10)
+    assert response.status_code == 200
+    (answer,) = response.json()["responses"]
+    assert answer["status"] == 404
+    assert answer["body"]["error"]["code"] == "BadRequest_NotFound"
+    rules = requests.get(f"{small_limit_server}/_mock/faults", timeout=10).json()["value"]
+    assert not [rule for rule in rules if rule.get("path") == "*/batch-probe"]
+    journals = requests.get(f"{api}/companies({USA})/customerPaymentJournals", timeout=10).json()["value"]
+    assert "KEEP" in [journal["code"] for journal in journals]  # no reset happened
+    requests.delete(f"{api}/companies({USA})/customerPaymentJournals({created.json()['id']})", timeout=10)

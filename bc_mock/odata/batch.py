@@ -16,7 +16,8 @@ and why).
 
 Operation URLs are relative to the API root (``companies(...)/customerPayments``),
 absolute paths or full URLs; a ``Company`` header names the company for a URL that
-has no ``companies(...)`` segment.
+has no ``companies(...)`` segment. An operation cannot reach bc_mock's own ``/_mock``
+endpoints (404, as any URL outside BC's service).
 
 Where bc_mock differs: only the JSON format is spoken (BC also takes multipart/mixed
 batches; bc_mock answers them 400). BC does not document the texts of a 424 (failed dependency) or
@@ -30,7 +31,7 @@ from __future__ import annotations
 import json
 import uuid
 from decimal import Decimal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from flask import current_app, request
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -131,6 +132,10 @@ class _Runner:
         path, query = self._target(operation["url"], operation.get("headers", {}))
         if path.rstrip("/").endswith("/$batch"):
             error = errors.bad_request("A $batch request cannot contain another $batch request.")
+            return {"id": op_id, "status": error.status, "headers": {}, "body": error.body()}
+        if path.split("/")[1:2] == ["_mock"]:
+            # BC's batch reaches only its own service: no operation may reset the mock or add faults
+            error = errors.not_found_url(urljoin(request.host_url, path))
             return {"id": op_id, "status": error.status, "headers": {}, "body": error.body()}
         headers = {str(k): str(v) for k, v in operation.get("headers", {}).items()}
         if "Authorization" in request.headers and not any(k.lower() == "authorization" for k in headers):
