@@ -478,3 +478,12 @@ def test_a_batch_cannot_reach_the_control_endpoints(small_limit_server, url):
     journals = requests.get(f"{api}/companies({USA})/customerPaymentJournals", timeout=10).json()["value"]
     assert "KEEP" in [journal["code"] for journal in journals]  # no reset happened
     requests.delete(f"{api}/companies({USA})/customerPaymentJournals({created.json()['id']})", timeout=10)
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "CONNECT", "FOO"])
+def test_an_odd_method_is_a_405_in_bcs_format(bc, method):
+    for path in (bc.journals(), bc.journals(f"({GENERAL})"), "$batch"):
+        response = bc.session.request(method, bc.url(path))
+        assert_bc_error(response, 405, "BadRequest_MethodNotAllowed")
+    # the service document knows only GET: anything else finds no resource, as BC says
+    assert_bc_error(bc.session.request(method, bc.url("")), 404, "BadRequest_NotFound")

@@ -46,8 +46,10 @@ def _serve(version: str, rest: str = "", tenant: str = "default", environment: s
 
 
 for _name, (_rule, _defaults) in ROOTS.items():
-    bp.add_url_rule(_rule, f"{_name}_service", _serve, methods=METHODS, defaults=_defaults)
-    bp.add_url_rule(f"{_rule}/<path:rest>", _name, _serve, methods=METHODS, defaults=_defaults)
+    # no automatic OPTIONS answer (Flask's is an empty HTML page): OPTIONS is a 405 in BC's format
+    options = {"methods": METHODS, "defaults": _defaults, "provide_automatic_options": False}
+    bp.add_url_rule(_rule, f"{_name}_service", _serve, **options)
+    bp.add_url_rule(f"{_rule}/<path:rest>", _name, _serve, **options)
 
 
 def _authorized() -> bool:
