@@ -92,6 +92,11 @@ def unknown_property(name: str, type_name: str) -> BcError:
     )
 
 
+def query_property_not_found(name: str, type_name: str) -> BcError:
+    """A name in $filter, $select, $orderby or $expand that the type does not have."""
+    return bad_request(f"Could not find a property named '{name}' on type 'Microsoft.NAV.{type_name}'.")
+
+
 def read_only(name: str) -> BcError:
     return BcError(400, "BadRequest_InvalidOperation", f"Control '{name}' is read-only")
 

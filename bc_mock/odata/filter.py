@@ -65,9 +65,7 @@ _TOKENS = (ast._BinOpToken, ast._Comparator, ast._BoolOpToken, ast._UnaryOpToken
 
 
 def unknown_property(name: str, entity: EntitySet) -> errors.BcError:
-    return errors.bad_request(
-        f"Could not find a property named '{name}' on type 'Microsoft.NAV.{entity.type_name}'."
-    )
+    return errors.query_property_not_found(name, entity.type_name)
 
 
 @dataclass(frozen=True)

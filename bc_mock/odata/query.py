@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet, Navigation
 from bc_mock.entities.kinds import Complex
-from bc_mock.odata.filter import Filter, parse_filter, unknown_property
 from bc_mock.odata.navigation import navigation, navigations
+
+if TYPE_CHECKING:
+    from bc_mock.odata.filter import Filter
 
 LIST_OPTIONS = ("$filter", "$orderby", "$top", "$skip", "$count", "$skiptoken")
 # accepted and without effect: BC's schema version switch, and the only format BC speaks
@@ -67,6 +70,10 @@ def parse_query(options: Mapping[str, str], entity: EntitySet, version: str) -> 
 
 
 def _read_filter(query: ListQuery, text: str, entity: EntitySet, version: str) -> None:
+    # imported with the first $filter: building odata-query's grammar takes a quarter of
+    # bc-mock's start-up, and many test sessions never filter
+    from bc_mock.odata.filter import parse_filter
+
     query.filter = parse_filter(text, entity, version)
 
 
@@ -80,7 +87,7 @@ def _read_select(query: ListQuery, text: str, entity: EntitySet, version: str) -
         if entity.prop(version, name) is not None:
             selected.append(name)
         elif navigation(entity, version, name) is None:
-            raise unknown_property(name, entity)
+            raise errors.query_property_not_found(name, entity.type_name)
     # BC writes the selected properties in the type's order
     order = [prop.name for prop in entity.props_for(version)]
     query.select = tuple(sorted(set(selected), key=order.index))
@@ -99,7 +106,7 @@ def _read_expand(query: ListQuery, text: str, entity: EntitySet, version: str) -
             raise errors.bad_request(f"Syntax error in $expand at '{item}'.")
         nav = navigation(entity, version, name)
         if nav is None:
-            raise unknown_property(name, entity)
+            raise errors.query_property_not_found(name, entity.type_name)
         target = REGISTRY[nav.target]
         nested = _nested_options(rest[:-1], item) if rest else {}
         if not nav.many and any(key in LIST_OPTIONS for key in nested if key != "$expand"):
@@ -129,7 +136,7 @@ def _read_orderby(query: ListQuery, text: str, entity: EntitySet, version: str) 
         if prop is None:
             if "/" in words[0]:
                 raise errors.bad_request("Navigation paths are not supported in $orderby.")
-            raise unknown_property(words[0], entity)
+            raise errors.query_property_not_found(words[0], entity.type_name)
         if isinstance(prop.kind, Complex):
             raise errors.bad_request(f"The property '{prop.name}' cannot be used in $orderby.")
         keys.append((prop.name, len(words) == 2 and words[1].lower() == "desc"))
