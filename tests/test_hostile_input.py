@@ -485,5 +485,6 @@ def test_an_odd_method_is_a_405_in_bcs_format(bc, method):
     for path in (bc.journals(), bc.journals(f"({GENERAL})"), "$batch"):
         response = bc.session.request(method, bc.url(path))
         assert_bc_error(response, 405, "BadRequest_MethodNotAllowed")
-    # the service document knows only GET: anything else finds no resource, as BC says
-    assert_bc_error(bc.session.request(method, bc.url("")), 404, "BadRequest_NotFound")
+    # the service document (with or without a trailing slash) is GET only
+    assert_bc_error(bc.session.request(method, bc.url("")), 405, "BadRequest_MethodNotAllowed")
+    assert_bc_error(bc.session.request(method, bc.root), 405, "BadRequest_MethodNotAllowed")

@@ -167,3 +167,17 @@ def test_many_new_tenants_at_once_each_start_from_the_seed(server_url):
     for thread in threads:
         thread.join(timeout=60)
     assert results == {str(n): sorted(["BANK", "GENERAL", f"T{n}"]) for n in range(8)}
+
+
+def test_head_answers_as_get_without_a_body(bc):
+    head = bc.session.head(bc.url(bc.journals()))
+    assert head.status_code == 200
+    assert head.headers["Content-Type"].startswith("application/json")
+    assert head.content == b""
+
+
+def test_the_api_root_with_a_trailing_slash_is_the_service_document(server_url):
+    for root in ("/api/v2.0", "/api/v2.0/", "/v2.0/production/api/v1.0/"):
+        answer = requests.get(server_url + root)
+        assert answer.status_code == 200, root
+        assert answer.json()["value"][0]["name"] == "companies"

@@ -49,6 +49,7 @@ for _name, (_rule, _defaults) in ROOTS.items():
     # no automatic OPTIONS answer (Flask's is an empty HTML page): OPTIONS is a 405 in BC's format
     options = {"methods": METHODS, "defaults": _defaults, "provide_automatic_options": False}
     bp.add_url_rule(_rule, f"{_name}_service", _serve, **options)
+    bp.add_url_rule(f"{_rule}/", f"{_name}_service_slash", _serve, **options)
     bp.add_url_rule(f"{_rule}/<path:rest>", _name, _serve, **options)
 
 
@@ -99,7 +100,7 @@ class ApiCall:
         url = req.url
         segments = split_segments(self.rest, url)
         segments = with_company(segments, req.args.get("company"), self.namespace, url)
-        method = req.method
+        method = "GET" if req.method == "HEAD" else req.method  # HEAD: a GET without its body
         if segments[-1] == ("$count", None):
             if method != "GET" or len(segments) < 2:
                 raise errors.not_found_url(url)
@@ -121,13 +122,13 @@ class ApiCall:
     # --- reads -----------------------------------------------------------
 
     def service_document(self) -> Response:
-        if request.method != "GET":
+        if request.method not in ("GET", "HEAD"):
             raise errors.not_found_url(request.url)
         sets = [{"name": "companies", "kind": "EntitySet", "url": "companies"}]
         return respond({"@odata.context": f"{self.api_root}/$metadata", "value": sets})
 
     def metadata(self) -> Response:
-        if request.method != "GET":
+        if request.method not in ("GET", "HEAD"):
             raise errors.not_found_url(request.url)
         response = Response(metadata.document(self.version), content_type="application/xml")
         response.headers["OData-Version"] = "4.0"
