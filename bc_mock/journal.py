@@ -6,7 +6,8 @@ is served) and closed with the answer. Entries are plain dicts in the public sha
 
 A body may be recorded as the raw bytes: it is parsed (``parse_json``) when the journal is
 read, not while the request is served, since most entries are never read. For the same
-reason an entry keeps its time as a datetime, written out as text when read.
+reason an entry keeps its time as a datetime and its headers as they came: the time is
+written out as text, and credentials are hidden, when the entry is read.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ class Journal:
             "path": fields["path"],
             "apiPath": fields.get("api_path"),
             "query": fields.get("query", {}),
-            "headers": redact(fields.get("headers", {})),
+            "headers": fields.get("headers", {}),  # redacted when read (``entries``)
             "body": fields.get("body"),
             "tenant": fields.get("tenant"),
             "environment": fields.get("environment"),
@@ -142,6 +143,7 @@ class Journal:
         found = [entry for entry in entries if _matches(entry, method, path, status, since, tenant)]
         for entry in found:
             entry["time"] = iso(entry["time"])
+            entry["headers"] = redact(entry["headers"])
             for name in ("body", "responseBody"):
                 if isinstance(entry[name], bytes):
                     entry[name] = parse_json(entry[name])

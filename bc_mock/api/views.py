@@ -148,7 +148,7 @@ class ApiCall:
             if target.row is None:  # a single-valued navigation with nothing behind it
                 return respond(None, 204)
             payload = {"@odata.context": f"{context}/$entity", **renderer.record(entity, target.row, query)}
-            return respond(payload, headers={"ETag": etag(target.row)})
+            return respond(payload, headers={"ETag": payload["@odata.etag"]})
         rows = self._matching(target, query)
         prefer = request.headers.get("Prefer")
         size, applied = paging.requested_page_size(prefer, self.state.settings.page_size)
