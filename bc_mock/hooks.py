@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from bc_mock import errors, limits
 from bc_mock.faults import RequestInfo
@@ -70,7 +70,8 @@ def _before(render, state) -> Response | None:
         environment=info.environment,
         batch_id=batch_id,
     )
-    g.bc_mock_entry, g.bc_mock_started = entry, started
+    # kept on the request object (not on flask.g, a proxy): read back by _after
+    req.bc_mock_entry, req.bc_mock_started = entry, started
     if oversized is not None:
         return render(oversized)
 
@@ -109,11 +110,12 @@ def _has_body(environ: dict) -> bool:
 
 
 def _after(response: Response, state) -> Response:
-    entry = g.pop("bc_mock_entry", None)
+    req = request._get_current_object()
+    entry = getattr(req, "bc_mock_entry", None)
     if entry is None:
         return response
     journal = state.journal
-    duration = round((time.perf_counter() - g.pop("bc_mock_started")) * 1000, 3)
+    duration = round((time.perf_counter() - req.bc_mock_started) * 1000, 3)
     if entry["dropped"]:
         journal.close_entry(entry, durationMs=duration)
         return response
