@@ -33,12 +33,12 @@ def install(app: Flask, render: Callable[[errors.BcError], Response]) -> None:
 
 
 def _before(render, state) -> Response | None:
-    if request.blueprint != API_BLUEPRINT:
-        return None
-    started = time.perf_counter()
     # the request itself rather than Flask's proxy, and its headers read once: this runs for
     # every request, and each proxied attribute or pass over the WSGI environ costs
     req = request._get_current_object()
+    if req.blueprint != API_BLUEPRINT:
+        return None
+    started = time.perf_counter()
     headers = dict(req.headers.items())
     args = req.view_args or {}
     batch_id = req.environ.get(BATCH_ID_KEY)
@@ -51,13 +51,16 @@ def _before(render, state) -> Response | None:
         headers={name.lower(): value for name, value in headers.items()},
         in_batch=batch_id is not None,
     )
-    oversized = limits.oversized_body()  # journaled without its body, then refused (413)
+    # a request without a body (most GETs) has nothing to read nor to refuse: werkzeug's
+    # stream set-up and the size check would be a tenth of its time
+    has_body = _has_body(req.environ)
+    oversized = limits.oversized_body() if has_body else None  # journaled without its body, then 413
     if oversized is not None:
-        body = f"<{request.content_length} bytes, over the size limit: not read>"
-    elif _has_body(req.environ):
+        body = f"<{req.content_length} bytes, over the size limit: not read>"
+    elif has_body:
         body = parse_json(req.get_data(cache=True))
     else:
-        body = None  # nothing to read: werkzeug's stream set-up is a tenth of a GET's time
+        body = None
     entry = state.journal.open_entry(
         method=info.method,
         url=req.url,
