@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, Response, request
+from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException
 
 from bc_mock import errors, hooks, jsonio, limits
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # Flask asks of every view and hook, on every call, whether it is a coroutine function; none
     # of bc_mock's is, and the check is a noticeable share of a simple GET's time
     app.ensure_sync = _synchronous
+    app.session_interface = _NoSessions()
     app.extensions["bc_mock"] = _state(settings, store)
     limits.install(app, hooks.API_BLUEPRINT)
     hooks.install(app, _render)
@@ -81,6 +83,19 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
 def _synchronous(func: Callable) -> Callable:
     return func
+
+
+class _NoSessions(SessionInterface):
+    """bc_mock keeps no sessions: one read-only null session for every request, rather than
+    Flask looking for a secret key and making a new null session each time."""
+
+    _none = NullSession()
+
+    def open_session(self, app: Flask, request) -> NullSession:
+        return self._none
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        return None
 
 
 def _render(error: errors.BcError) -> Response:

@@ -1,6 +1,6 @@
 """The BC API requests' way in and out: journal, rate limit and faults.
 
-These run as app-level Flask hooks around the BC blueprint, before the view (so an injected
+These run as Flask hooks of the BC blueprint, before the view (so an injected
 failure is decided before the request reaches the store, and changes nothing) and after it
 (to close the journal entry with the answer). /_mock requests pass untouched.
 
@@ -28,18 +28,18 @@ API_BLUEPRINT = "bc_api"
 def install(app: Flask, render: Callable[[errors.BcError], Response]) -> None:
     # the app's state is bound here once: looking it up through current_app costs on every request
     state = app.extensions["bc_mock"]
-    app.before_request(lambda: _before(render, state))
-    app.after_request(lambda response: _after(response, state))
+    # scoped to the BC API blueprint (Flask's hook tables are keyed by blueprint name), so Flask
+    # calls them only for BC API requests
+    app.before_request_funcs.setdefault(API_BLUEPRINT, []).append(lambda: _before(render, state))
+    app.after_request_funcs.setdefault(API_BLUEPRINT, []).append(lambda response: _after(response, state))
 
 
 def _before(render, state) -> Response | None:
     # the request itself rather than Flask's proxy, and its headers read once: this runs for
     # every request, and each proxied attribute or pass over the WSGI environ costs
     req = request._get_current_object()
-    if req.blueprint != API_BLUEPRINT:
-        return None
     started = time.perf_counter()
-    headers = dict(req.headers.items())
+    headers = dict(req.headers)
     args = req.view_args or {}
     batch_id = req.environ.get(BATCH_ID_KEY)
     info = RequestInfo(
