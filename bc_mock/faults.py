@@ -198,6 +198,11 @@ class FaultSet:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
 
+    @property
+    def empty(self) -> bool:
+        """No rule at all (read without the lock: a request racing with an add may miss it)."""
+        return not self._rules
+
     def add(self, spec: dict) -> Rule:
         with self._lock:
             rule = Rule(spec, f"f{next(self._ids)}")

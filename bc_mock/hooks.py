@@ -39,18 +39,11 @@ def _before(render, state) -> Response | None:
     # every request, and each proxied attribute or pass over the WSGI environ costs
     req = request._get_current_object()
     started = time.perf_counter()
-    headers = dict(req.headers)
+    headers = _headers(req.environ)
     args = req.view_args or {}
     batch_id = req.environ.get(BATCH_ID_KEY)
-    info = RequestInfo(
-        method=req.method,
-        api_path=args.get("rest", ""),
-        path=req.path,
-        tenant=args.get("tenant", "default"),
-        environment=args.get("environment", "production"),
-        headers={name.lower(): value for name, value in headers.items()},
-        in_batch=batch_id is not None,
-    )
+    method, path = req.method, req.path
+    tenant, environment = args.get("tenant", "default"), args.get("environment", "production")
     # a request without a body (most GETs) has nothing to read nor to refuse: werkzeug's
     # stream set-up and the size check would be a tenth of its time
     has_body = _has_body(req.environ)
@@ -62,15 +55,15 @@ def _before(render, state) -> Response | None:
     else:
         body = None
     entry = state.journal.open_entry(
-        method=info.method,
+        method=method,
         url=req.url,
-        path=info.path,
-        api_path=info.api_path,
+        path=path,
+        api_path=args.get("rest", ""),
         query=req.args.to_dict(),
         headers=headers,
         body=body,
-        tenant=info.tenant,
-        environment=info.environment,
+        tenant=tenant,
+        environment=environment,
         batch_id=batch_id,
     )
     # kept on the request object (not on flask.g, a proxy): read back by _after
@@ -79,12 +72,23 @@ def _before(render, state) -> Response | None:
         return render(oversized)
 
     if state.rate_limiter is not None and batch_id is None:
-        refusal = state.rate_limiter.check(info.tenant)
+        refusal = state.rate_limiter.check(tenant)
         if refusal is not None:
             state.journal.close_entry(entry, rateLimited=True)
             return render(refusal)
 
-    decision = state.faults.decide(info, request.url)
+    if state.faults.empty:
+        return None  # the common case: nothing to match, so nothing to describe
+    info = RequestInfo(
+        method=method,
+        api_path=args.get("rest", ""),
+        path=path,
+        tenant=tenant,
+        environment=environment,
+        headers={name.lower(): value for name, value in headers.items()},
+        in_batch=batch_id is not None,
+    )
+    decision = state.faults.decide(info, req.url)
     if not decision.fired:
         return None
     state.journal.close_entry(entry, fault=decision.rule_id, faults=decision.fired)
@@ -105,6 +109,18 @@ def _before(render, state) -> Response | None:
     if decision.error is not None:
         return render(decision.error)
     return None
+
+
+def _headers(environ: dict) -> dict[str, str]:
+    """The request's headers, named as werkzeug names them, in one pass over the environ.
+
+    ``dict(request.headers)`` looks every header up again by name: a fifth of a GET's time.
+    """
+    headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items() if key[:5] == "HTTP_"}
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            headers[name] = environ[key]
+    return headers
 
 
 def _has_body(environ: dict) -> bool:
