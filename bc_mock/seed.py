@@ -25,11 +25,9 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from marshmallow import RAISE, Schema, ValidationError
-
 from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet
-from bc_mock.entities.kinds import BLANK_GUID
+from bc_mock.entities.kinds import BLANK_GUID, InvalidValue, Kind
 from bc_mock.entities.reference_data import v1_address
 from bc_mock.entities.rules import CompanyView
 from bc_mock.store import Company, Store, Table
@@ -94,19 +92,33 @@ def fixture_files(folder: Path) -> list[Path]:
     return files
 
 
-def _superset_schema(entity: EntitySet) -> Schema:
+def _superset_kinds(entity: EntitySet) -> dict[str, Kind]:
     """Every property of every version; a fixture may set read-only ones too."""
-    props = {}
+    kinds = {}
     for prop in entity.props:
-        props.setdefault(prop.name, prop)
-    schema_class = Schema.from_dict({n: p.kind.field() for n, p in props.items()})
-    return schema_class(unknown=RAISE)
+        kinds.setdefault(prop.name, prop.kind)
+    return kinds
+
+
+def _load_values(kinds: dict[str, Kind], raw: dict) -> tuple[dict, tuple[str, str] | None]:
+    """The record's values loaded by their kinds (as a request body's are, without marshmallow:
+    a server starts without importing it), and the first (field, message) refused: a value
+    its kind refuses, in property order, else a property the set does not have."""
+    values = {}
+    for name, kind in kinds.items():
+        if name in raw:
+            try:
+                values[name] = kind.load(raw[name])
+            except InvalidValue as invalid:
+                return values, (name, invalid.error.message)
+    unknown = next((name for name in raw if name not in kinds), None)
+    return values, (unknown, "unknown field") if unknown is not None else None
 
 
 class _Loader:
     def __init__(self, store: Store):
         self.store = store
-        self.schemas = {name: _superset_schema(entity) for name, entity in REGISTRY.items()}
+        self.kinds = {name: _superset_kinds(entity) for name, entity in REGISTRY.items()}
 
     def load_file(self, file: Path) -> None:
         try:
@@ -174,12 +186,10 @@ class _Loader:
             raise SeedError(f"{where}: {label}: a record must be a JSON object")
         # null means "not given", as in a POST
         raw = {name: value for name, value in raw.items() if value is not None}
-        try:
-            values = self.schemas[entity.name].load(raw)
-        except ValidationError as error:
-            name, message = next(iter(error.messages.items()))
-            text = message["message"] if isinstance(message, dict) else "unknown field"
-            raise SeedError(f"{where}: {label}: field '{name}': {text}") from None
+        values, refused = _load_values(self.kinds[entity.name], raw)
+        if refused:
+            name, text = refused
+            raise SeedError(f"{where}: {label}: field '{name}': {text}")
         if "id" not in values:
             raise SeedError(f"{where}: {label}: field 'id': required")
         record = {p.name: p.kind.blank for p in entity.props}

@@ -1,8 +1,14 @@
 """Property kinds: how one BC property is read from JSON, stored and written.
 
 Each kind knows its EDM type (for $metadata), its blank value (what AL holds in
-an empty field), how to load a JSON value (a marshmallow field whose errors are
-BC's codes and texts) and how to dump the stored value in BC's JSON format.
+an empty field), how to load a JSON value (refusing it with an ``InvalidValue``
+that carries BC's code and text) and how to dump the stored value in BC's JSON
+format.
+
+Kinds do not depend on marshmallow: the seed loader validates fixture records
+through them directly, so a server starts without importing it. Request bodies
+go through marshmallow schemas built from the kinds by ``bc_mock.entities.schemas``,
+on the first write.
 
 Stored values are Python values: ``str`` (GUIDs lower-case), ``Decimal``,
 ``int``, ``bool``, ``datetime.date`` and timezone-aware ``datetime.datetime``.
@@ -15,9 +21,12 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import ValidationError, fields
+from typing import TYPE_CHECKING
 
 from bc_mock import errors
+
+if TYPE_CHECKING:
+    from marshmallow import fields
 
 BLANK_GUID = "00000000-0000-0000-0000-000000000000"
 BLANK_DATE = dt.date(1, 1, 1)
@@ -30,9 +39,17 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")
 
 
+class InvalidValue(Exception):
+    """A JSON value a kind refuses; ``error`` is what BC answers (its status, code and text)."""
+
+    def __init__(self, error: errors.BcError):
+        super().__init__(error.message)
+        self.error = error
+
+
 def fail(error: errors.BcError):
-    """Raise a marshmallow error that carries BC's code and message."""
-    raise ValidationError({"status": error.status, "code": error.code, "message": error.message})
+    """Refuse a value with BC's code and message."""
+    raise InvalidValue(error)
 
 
 def parse_guid(value: object) -> str | None:
@@ -75,20 +92,6 @@ def _conversion_error(value: object, edm: str) -> errors.BcError:
     return errors.bad_request(f"Cannot convert the literal '{value}' to the expected type '{edm}'.")
 
 
-class _KindField(fields.Field):
-    """A marshmallow field that delegates to its kind."""
-
-    def __init__(self, kind: Kind, **kwargs):
-        super().__init__(**kwargs)
-        self.kind = kind
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return self.kind.load(value)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else self.kind.dump(value)
-
-
 class Kind:
     edm = "Edm.String"
     blank: object = ""
@@ -105,7 +108,10 @@ class Kind:
         return self.dump(value)
 
     def field(self, **kwargs) -> fields.Field:
-        return _KindField(self, **kwargs)
+        """A marshmallow field that loads and dumps through this kind."""
+        from bc_mock.entities.schemas import KindField  # marshmallow: imported with the first schema
+
+        return KindField(self, **kwargs)
 
 
 class Guid(Kind):

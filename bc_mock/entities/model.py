@@ -2,7 +2,8 @@
 
 An ``EntitySet`` names the set, its properties in the order BC sends them, the
 methods it allows, where it lives in the URL tree and its navigation
-properties. URL routing, body validation (marshmallow), serialization and the
+properties. URL routing, validation (the kinds; marshmallow schemas for request
+bodies, built on the first write), serialization and the
 generated documents all read these declarations; nothing else lists
 properties.
 """
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from marshmallow import RAISE, Schema
-
 from bc_mock.entities.kinds import Kind
 
 if TYPE_CHECKING:
+    from marshmallow import Schema
+
     from bc_mock.entities.rules import Rules
 
 VERSIONS = ("v1.0", "v2.0")
@@ -116,14 +117,13 @@ class EntitySet:
 
     @cached_property
     def _schemas(self) -> dict[str, Schema]:
-        schemas = {}
-        for version, props in self._props_by_version.items():
-            schema_class = Schema.from_dict(
-                {p.name: p.kind.field() for p in props},
-                name=f"{self.type_name}_{version.replace('.', '_')}",
-            )
-            schemas[version] = schema_class(unknown=RAISE)
-        return schemas
+        # marshmallow is imported with the first request body, not at start
+        from bc_mock.entities.schemas import body_schema
+
+        return {
+            version: body_schema(self.type_name, version, props)
+            for version, props in self._props_by_version.items()
+        }
 
 
 def _writer(kind: Kind, version: str) -> Callable[[object], object]:

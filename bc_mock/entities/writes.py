@@ -8,8 +8,6 @@ refused is it stored.
 
 from __future__ import annotations
 
-from marshmallow import ValidationError
-
 from bc_mock import errors
 from bc_mock.entities.model import EntitySet
 from bc_mock.entities.rules import CompanyView
@@ -35,6 +33,9 @@ def load_values(entity: EntitySet, version: str, body: dict, creating: bool) -> 
                 continue
             value = prop.kind.dump(prop.kind.blank)
         given[name] = value
+    # marshmallow is imported with the first request body, not at start (see entities/schemas.py)
+    from marshmallow import ValidationError
+
     try:
         loaded = entity.schema(version).load(given, partial=True)
     except ValidationError as error:
