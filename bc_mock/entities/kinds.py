@@ -20,7 +20,6 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-
 from typing import TYPE_CHECKING
 
 from bc_mock import errors

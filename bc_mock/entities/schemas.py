@@ -26,7 +26,8 @@ class KindField(fields.Field):
             return self.kind.load(value)
         except InvalidValue as invalid:
             error = invalid.error
-            raise ValidationError({"status": error.status, "code": error.code, "message": error.message}) from None
+            message = {"status": error.status, "code": error.code, "message": error.message}
+            raise ValidationError(message) from None
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else self.kind.dump(value)
