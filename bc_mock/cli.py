@@ -133,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     from waitress import create_server
 
     from bc_mock.app import create_app
+    from bc_mock.dropper import waitress_dropper
     from bc_mock.seed import SeedError
-    from bc_mock.server import waitress_dropper
 
     settings, args = settings_from_args(argv)
     try:

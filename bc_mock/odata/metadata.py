@@ -16,7 +16,6 @@ lists many entity sets bc_mock does not serve.
 from __future__ import annotations
 
 import functools
-import xml.etree.ElementTree as ET
 
 from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.kinds import Complex, Decimal_, Kind
@@ -28,9 +27,15 @@ EDMX = "http://docs.oasis-open.org/odata/ns/edmx"
 EDM = "http://docs.oasis-open.org/odata/ns/edm"
 CONTAINER = "default"
 
+# xml.etree.ElementTree, imported by document(): with the first $metadata request, not at start-up
+ET = None
+
 
 @functools.cache
 def document(version: str) -> bytes:
+    global ET  # the module's helpers use it too
+    import xml.etree.ElementTree as ET
+
     ET.register_namespace("edmx", EDMX)
     ET.register_namespace("", EDM)
     root = ET.Element(f"{{{EDMX}}}Edmx", Version="4.0")
