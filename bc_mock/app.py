@@ -17,6 +17,7 @@ from bc_mock.control import bp as control_bp
 from bc_mock.faults import FaultSet, load_rules
 from bc_mock.journal import Journal
 from bc_mock.ratelimit import RateLimiter, parse_limit
+from bc_mock.routing import LazyBuilderRule
 from bc_mock.seed import load_store
 from bc_mock.store import Store
 from bc_mock.wsgi_request import BcRequest
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     app = Flask("bc_mock")
     app.request_class = BcRequest  # a cheaper request.url (recorded for every request)
+    app.url_rule_class = LazyBuilderRule  # a shorter start-up: URL builders compiled when first used
     # Flask asks of every view and hook, on every call, whether it is a coroutine function; none
     # of bc_mock's is, and the check is a noticeable share of a simple GET's time
     app.ensure_sync = _synchronous
