@@ -1,4 +1,5 @@
-"""The README's examples for pytest, MockServer, failure injection and the journal, run as written."""
+"""The README's examples (pytest, MockServer, curl, query options, failure injection, journal) run as
+written, and its generated tables match the registry."""
 
 from __future__ import annotations
 
@@ -73,3 +74,46 @@ def test_the_journal_example_runs(fresh_server):
     output = _run_sh(block, fresh_server)
     assert '"method":"GET"' in output and '"apiPath":"companies"' in output
     assert requests.get(f"{fresh_server}/_mock/requests").json() == {"value": []}
+
+
+def test_the_curl_walkthrough_runs_without_an_error(fresh_server):
+    walkthrough, mistake = _blocks("## Use it with curl", "sh")
+    output = _run_sh(walkthrough, fresh_server)
+    assert '"error"' not in output
+    assert '"code":"RECEIPTS"' in output
+    assert '"balancingAccountNumber":"10100"' in output
+    assert '"amount":-3999.99' in output
+    assert '"status":"ok"' in output
+    # the error example (after the walkthrough's variables)
+    output = _run_sh(walkthrough.split("# companies")[0] + mistake, fresh_server)
+    assert '"code":"Application_StringExceededLength"' in output
+
+
+def test_the_query_option_examples_run(fresh_server):
+    (block,) = _blocks("## Query options (OData)", "sh")
+    output = _run_sh(block, fresh_server)
+    assert '"error"' not in output
+    assert '"number":"10300","displayName":"Petty Cash"' in output
+    assert '"@odata.count":2' in output
+    assert '"customerPayments":[' in output and '"account":{' in output
+    assert "$skiptoken=" in output
+    assert "<edmx:Edmx" in output
+    assert '"status":201' in output and '"journalDisplayName":"BATCH"' in output
+
+
+def _generated(name: str) -> str:
+    match = re.search(rf"<!-- {name} \(generated[^>]*-->\n(.*?)<!-- /{name} -->", README, re.DOTALL)
+    assert match, f"README has no generated {name} section"
+    return match.group(1)
+
+
+def test_the_entity_table_is_generated_from_the_registry():
+    from bc_mock.docs import entity_table
+
+    assert _generated("entity-table") == entity_table()
+
+
+def test_the_property_tables_are_generated_from_the_registry():
+    from bc_mock.docs import property_tables
+
+    assert _generated("property-tables") == property_tables()
