@@ -117,7 +117,9 @@ def _render_http_exception(error: HTTPException) -> Response:
     if error.code == 413:  # a body stream longer than it said (or than MAX_CONTENT_LENGTH)
         return _render(limits.body_too_large(None, limits.max_body()))
     if error.code == 405:
-        return _render(errors.BcError(405, "BadRequest_MethodNotAllowed", f"'{request.method}' is not allowed here."))
+        return _render(
+            errors.BcError(405, "BadRequest_MethodNotAllowed", f"'{request.method}' is not allowed here.")
+        )
     return _render(errors.BcError(error.code or 400, "BadRequest", error.description or error.name))
 
 

@@ -102,9 +102,7 @@ def read_only(name: str) -> BcError:
 
 
 def required(name: str) -> BcError:
-    return BcError(
-        400, "BadRequest_RequiredParamNotProvided", f"Field '{name}' must not be blank or empty."
-    )
+    return BcError(400, "BadRequest_RequiredParamNotProvided", f"Field '{name}' must not be blank or empty.")
 
 
 def string_too_long(value: str, limit: int) -> BcError:

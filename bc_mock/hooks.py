@@ -116,7 +116,9 @@ def _headers(environ: dict) -> dict[str, str]:
 
     ``dict(request.headers)`` looks every header up again by name: a fifth of a GET's time.
     """
-    headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items() if key[:5] == "HTTP_"}
+    headers = {
+        key[5:].replace("_", "-").title(): value for key, value in environ.items() if key[:5] == "HTTP_"
+    }
     for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
         if environ.get(key):
             headers[name] = environ[key]

@@ -127,7 +127,9 @@ class _Loader:
         except OSError as error:
             raise SeedError(f"{file}: cannot be read: {error.strerror or error}") from None
         except UnicodeDecodeError as error:
-            raise SeedError(f"{file}: not a fixture: not UTF-8 text ({error.reason} at byte {error.start})") from None
+            raise SeedError(
+                f"{file}: not a fixture: not UTF-8 text ({error.reason} at byte {error.start})"
+            ) from None
         if not text.strip():
             raise SeedError(f"{file}: not a fixture: the file is empty")
         try:
@@ -143,7 +145,9 @@ class _Loader:
             raise SeedError(f'{where}: a fixture is a JSON object with a "company" object')
         unknown = [k for k in doc if k != "company" and k not in SET_ORDER]
         if unknown:
-            raise SeedError(f"{where}: unknown entity set '{unknown[0]}' (expected one of {', '.join(SET_ORDER)})")
+            raise SeedError(
+                f"{where}: unknown entity set '{unknown[0]}' (expected one of {', '.join(SET_ORDER)})"
+            )
         company_data = self._record(where, "company", REGISTRY["companies"], doc["company"])
         if company_data["id"] in self.store.seed_company_ids():
             raise SeedError(f"{where}: company: field 'id': duplicate id {company_data['id']}")
@@ -223,7 +227,11 @@ class _Loader:
 
     def _through_rules(self, where, label, view, entity: EntitySet, raw: dict, data: dict, parent) -> dict:
         """Journals and payments: resolve references exactly as a POST would."""
-        given = {name: data[name] for name in raw if not entity.prop("v2.0", name) or not entity.prop("v2.0", name).read_only}
+        given = {
+            name: data[name]
+            for name in raw
+            if not entity.prop("v2.0", name) or not entity.prop("v2.0", name).read_only
+        }
         given["id"] = data["id"]
         try:
             result = entity.rules.create(view, given, parent[1] if parent else None)

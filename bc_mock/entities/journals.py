@@ -88,8 +88,7 @@ class JournalRules(Rules):
             )
         if not account["directPosting"]:
             raise field_validation(
-                f"Direct Posting must be equal to 'Yes'  in G/L Account: No.={number}. "
-                "Current value is 'No'."
+                f"Direct Posting must be equal to 'Yes'  in G/L Account: No.={number}. Current value is 'No'."
             )
         return account_id, number
 

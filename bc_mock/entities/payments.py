@@ -152,7 +152,9 @@ class PaymentRules(Rules):
 
     @staticmethod
     def _check_line_number(view: CompanyView, record: dict, journal: dict) -> None:
-        same_line = view.rows("customerPayments", journalId=record["journalId"], lineNumber=record["lineNumber"])
+        same_line = view.rows(
+            "customerPayments", journalId=record["journalId"], lineNumber=record["lineNumber"]
+        )
         for other in same_line:
             if other["id"] != record["id"]:
                 raise errors.same_key_exists(

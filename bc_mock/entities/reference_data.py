@@ -79,7 +79,13 @@ accounts = EntitySet(
 # "postaladdresstype" in Microsoft's v1.0 OpenAPI contract)
 POSTAL_ADDRESS = Complex(
     "postaladdresstype",
-    {"street": Text(), "city": Text(30), "state": Text(30), "countryLetterCode": Code(10), "postalCode": Code(20)},
+    {
+        "street": Text(),
+        "city": Text(30),
+        "state": Text(30),
+        "countryLetterCode": Code(10),
+        "postalCode": Code(20),
+    },
 )
 
 

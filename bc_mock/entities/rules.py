@@ -39,7 +39,9 @@ class CompanyView:
         table = self.table(set_name)
         rows = table.lookup(**match) if match else None
         if rows is None:
-            rows = [row for row in list(table.values()) if all(row.data.get(k) == v for k, v in match.items())]
+            rows = [
+                row for row in list(table.values()) if all(row.data.get(k) == v for k, v in match.items())
+            ]
         return [row.data for row in rows]
 
     def highest(self, set_name: str, name: str, **match) -> dict | None:
