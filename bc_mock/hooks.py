@@ -56,10 +56,10 @@ def _before(render, state) -> Response | None:
         body = None
     entry = state.journal.open_entry(
         method=method,
-        url=req.url,
+        url=req.url_parts,
         path=path,
         api_path=args.get("rest", ""),
-        query=req.args.to_dict(),
+        query=req.args.to_dict() if req.query_string else {},  # parsing even "" costs
         headers=headers,
         body=body,
         tenant=tenant,

@@ -20,6 +20,7 @@ import threading
 from collections import deque
 
 from bc_mock.faults import glob_match
+from bc_mock.wsgi_request import build_url
 
 DEFAULT_SIZE = 10_000
 REDACTED_HEADERS = ("authorization", "proxy-authorization")
@@ -100,7 +101,7 @@ class Journal:
             "id": None,  # numbered and stamped as appended, below
             "time": None,
             "method": fields["method"],
-            "url": fields["url"],
+            "url": fields["url"],  # a URL, or the parts of one (``BcRequest.url_parts``), built when read
             "path": fields["path"],
             "apiPath": fields.get("api_path"),
             "query": fields.get("query", {}),
@@ -144,6 +145,8 @@ class Journal:
         for entry in found:
             entry["time"] = iso(entry["time"])
             entry["headers"] = redact(entry["headers"])
+            if isinstance(entry["url"], tuple):
+                entry["url"] = build_url(*entry["url"])
             for name in ("body", "responseBody"):
                 if isinstance(entry[name], bytes):
                     entry[name] = parse_json(entry[name])

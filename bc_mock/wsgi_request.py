@@ -20,12 +20,21 @@ _PATH = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*")
 _QUERY = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=?@-]*")
 
 
+def build_url(scheme: str, host: str, root: str, path: str, query_string: bytes) -> str:
+    """The request's URL as werkzeug's ``request.url`` gives it."""
+    query = query_string.decode("latin-1")
+    if "xn--" not in host and _PATH.fullmatch(root) and _PATH.fullmatch(path) and _QUERY.fullmatch(query):
+        url = f"{scheme}://{host}{root.rstrip('/')}/{path.lstrip('/')}"
+        return f"{url}?{query}" if query else url
+    return get_current_url(scheme, host, root, path, query_string)
+
+
 class BcRequest(Request):
     @cached_property
     def url(self) -> str:
-        host, root, path = self.host, self.root_path, self.path
-        query = self.query_string.decode("latin-1")
-        if "xn--" not in host and _PATH.fullmatch(root) and _PATH.fullmatch(path) and _QUERY.fullmatch(query):
-            url = f"{self.scheme}://{host}{root.rstrip('/')}/{path.lstrip('/')}"
-            return f"{url}?{query}" if query else url
-        return get_current_url(self.scheme, host, root, path, self.query_string)
+        return build_url(*self.url_parts)
+
+    @property
+    def url_parts(self) -> tuple[str, str, str, str, bytes]:
+        """What the URL is built from (the request journal builds it only when it is read)."""
+        return self.scheme, self.host, self.root_path, self.path, self.query_string

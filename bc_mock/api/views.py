@@ -75,6 +75,18 @@ def respond(payload: dict | None, status: int = 200, headers: dict | None = None
     return Response(jsonio.dumps(payload) if payload is not None else b"", status, header_list)
 
 
+class _RequestUrl:
+    """The request's URL in an error message: built only if an error names it."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self, req):
+        self._request = req
+
+    def __str__(self) -> str:
+        return self._request.url
+
+
 class ApiCall:
     """One request to the BC API: where it points and what it asks."""
 
@@ -97,9 +109,10 @@ class ApiCall:
         if rest in ("$metadata", "$batch"):
             return self.metadata() if rest == "$metadata" else self.batch()
         req = self.request
-        url = req.url
+        url = _RequestUrl(req)
         segments = split_segments(self.rest, url)
-        segments = with_company(segments, req.args.get("company"), self.namespace, url)
+        company = req.args.get("company") if req.query_string else None  # parsing even "" costs
+        segments = with_company(segments, company, self.namespace, url)
         method = "GET" if req.method == "HEAD" else req.method  # HEAD: a GET without its body
         if segments[-1] == ("$count", None):
             if method != "GET" or len(segments) < 2:
@@ -141,7 +154,7 @@ class ApiCall:
 
     def get(self, target: Target) -> Response:
         entity = target.entity
-        query = parse_query(self.request.args, entity, self.version)
+        query = parse_query(self.request.args if self.request.query_string else {}, entity, self.version)
         renderer = Renderer(self.version, Scope(self.namespace, target.company))
         context = shape.context_url(self.api_root, target.context + selection(query))
         if target.single:
