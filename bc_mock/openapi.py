@@ -29,15 +29,8 @@ from apispec import APISpec
 from bc_mock import __version__
 from bc_mock.entities import REGISTRY, VERSIONS, EntitySet, Navigation
 from bc_mock.entities.kinds import (
-    Boolean,
     Complex,
-    Date,
-    DateTime,
-    Decimal_,
     Enum,
-    Guid,
-    Int32,
-    Int64,
     Kind,
 )
 from bc_mock.odata.navigation import navigations
@@ -173,27 +166,13 @@ def kind_schema(kind: Kind, version: str, reading: bool = False) -> dict:
             "properties": {name: kind_schema(m, version, reading) for name, m in kind.members.items()},
         }
         return {"type": "array", "items": one} if kind.many else one
-    if isinstance(kind, Guid):
-        return {"type": "string", "format": "uuid"}
-    if isinstance(kind, Boolean):
-        return {"type": "boolean"}
-    if isinstance(kind, Int64):
-        return {"type": "integer", "format": "int64"}
-    if isinstance(kind, Int32):
-        return {"type": "integer", "format": "int32"}
-    if isinstance(kind, Decimal_):
-        return {"type": "number"}
-    if isinstance(kind, Date):
-        return {"type": "string", "format": "date"}
-    if isinstance(kind, DateTime):
-        return {"type": "string", "format": "date-time"}
     if isinstance(kind, Enum):
         written = [kind.dump_for(version, value) for value in kind.values]
         return {
             "type": "string",
             "enum": list(dict.fromkeys(written + list(kind.values) if reading else written)),
         }
-    schema = {"type": "string"}
+    schema = dict(kind.json_schema)
     if kind.max_length is not None:
         schema["maxLength"] = kind.max_length
     return schema
