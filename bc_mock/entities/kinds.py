@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from bc_mock import errors
 
@@ -93,7 +93,7 @@ def _conversion_error(value: object, edm: str) -> errors.BcError:
 
 class Kind:
     edm = "Edm.String"
-    json_schema: dict = {"type": "string"}  # the JSON schema of its values (OpenAPI)
+    json_schema: ClassVar[dict] = {"type": "string"}  # the JSON schema of its values (OpenAPI)
     blank: object = ""
     max_length: int | None = None
 
@@ -116,7 +116,7 @@ class Kind:
 
 class Guid(Kind):
     edm = "Edm.Guid"
-    json_schema = {"type": "string", "format": "uuid"}
+    json_schema: ClassVar[dict] = {"type": "string", "format": "uuid"}
     blank = BLANK_GUID
 
     def load(self, value):
@@ -155,7 +155,7 @@ class Code(Text):
 
 class Decimal_(Kind):
     edm = "Edm.Decimal"
-    json_schema = {"type": "number"}
+    json_schema: ClassVar[dict] = {"type": "number"}
     blank = Decimal(0)
 
     def load(self, value):
@@ -176,7 +176,7 @@ class Decimal_(Kind):
 
 class Int32(Kind):
     edm = "Edm.Int32"
-    json_schema = {"type": "integer", "format": "int32"}
+    json_schema: ClassVar[dict] = {"type": "integer", "format": "int32"}
     blank = 0
 
     def load(self, value):
@@ -189,12 +189,12 @@ class Int32(Kind):
 
 class Int64(Int32):
     edm = "Edm.Int64"
-    json_schema = {"type": "integer", "format": "int64"}
+    json_schema: ClassVar[dict] = {"type": "integer", "format": "int64"}
 
 
 class Boolean(Kind):
     edm = "Edm.Boolean"
-    json_schema = {"type": "boolean"}
+    json_schema: ClassVar[dict] = {"type": "boolean"}
     blank = False
 
     def load(self, value):
@@ -205,7 +205,7 @@ class Boolean(Kind):
 
 class Date(Kind):
     edm = "Edm.Date"
-    json_schema = {"type": "string", "format": "date"}
+    json_schema: ClassVar[dict] = {"type": "string", "format": "date"}
     blank = BLANK_DATE
 
     def load(self, value):
@@ -222,7 +222,7 @@ class Date(Kind):
 
 class DateTime(Kind):
     edm = "Edm.DateTimeOffset"
-    json_schema = {"type": "string", "format": "date-time"}
+    json_schema: ClassVar[dict] = {"type": "string", "format": "date-time"}
     blank = BLANK_DATETIME
 
     def load(self, value):
