@@ -88,7 +88,9 @@ def _operations(body: object) -> list[dict]:
 def run(store: Store, api_root: str) -> dict:
     """Execute the current request's batch; returns the ``{"responses": [...]}`` body."""
     operations = _operations(jsonio.loads_body(request.get_data()))
-    batch_id = str(uuid.uuid4())
+    # the operations' journal entries name the $batch request's own entry as their batch
+    outer = getattr(request._get_current_object(), "bc_mock_entry", None)
+    batch_id = outer["id"] if outer is not None else str(uuid.uuid4())
     prefer = request.headers.get("Prefer", "").lower()
     snapshot = request.headers.get("Isolation", "").strip().lower() == "snapshot"
     runner = _Runner(api_root, batch_id, continue_on_error="continue-on-error" in prefer and not snapshot)
