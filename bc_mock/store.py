@@ -115,6 +115,13 @@ class Table(dict):
                 return (declared, value), rows
         return None
 
+    def matching(self, **match) -> list[Row]:
+        """The rows whose fields equal ``match``: by an index when one covers them, else a scan."""
+        rows = self.lookup(**match) if match else None
+        if rows is None:
+            rows = [row for row in list(self.values()) if all(row.data.get(k) == v for k, v in match.items())]
+        return rows
+
     def lookup(self, **match) -> list[Row] | None:
         """The rows whose fields equal ``match``, if an index covers exactly those fields."""
         found = self._bucket(match)

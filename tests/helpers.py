@@ -110,3 +110,21 @@ def snapshot(client: BcClient, company: str = USA) -> dict:
         }
         for journal in journals
     }
+
+
+# the keys every request journal entry has (the contract of GET /_mock/requests)
+JOURNAL_ENTRY_KEYS = {
+    "id",
+    "time",
+    "method",
+    "url",
+    "path",
+    "query",
+    "headers",
+    "body",
+    "status",
+    "responseBody",
+    "durationMs",
+    "fault",
+    "batchId",
+}

@@ -10,7 +10,7 @@ import requests
 
 from bc_mock import MockServer
 from bc_mock.app import create_app
-from tests.helpers import GENERAL, USA, error_of, start_server
+from tests.helpers import GENERAL, JOURNAL_ENTRY_KEYS, USA, error_of, start_server
 
 PAYMENT = {"customerNumber": "10000", "amount": -100}
 
@@ -37,22 +37,7 @@ def test_an_entry_holds_the_request_and_the_answer(bc, journal, tenant):
     )
     assert response.status_code == 201
     (entry,) = journal()
-    keys = {
-        "id",
-        "time",
-        "method",
-        "url",
-        "path",
-        "query",
-        "headers",
-        "body",
-        "status",
-        "responseBody",
-        "durationMs",
-        "fault",
-        "batchId",
-    }
-    assert keys <= set(entry)
+    assert JOURNAL_ENTRY_KEYS <= set(entry)
     assert entry["method"] == "POST"
     assert entry["url"] == url
     assert (

@@ -13,7 +13,7 @@ import requests
 
 import bc_mock
 from bc_mock import MockServer
-from tests.helpers import GENERAL, USA
+from tests.helpers import GENERAL, JOURNAL_ENTRY_KEYS, USA
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -141,21 +141,7 @@ def test_requests_and_filters(mock):
     requests.post(_journals(mock), json={"code": "MUCH-TOO-LONG"})
     entries = mock.requests()
     assert [(e["method"], e["status"]) for e in entries] == [("GET", 200), ("POST", 201), ("POST", 400)]
-    assert {
-        "id",
-        "time",
-        "method",
-        "url",
-        "path",
-        "query",
-        "headers",
-        "body",
-        "status",
-        "responseBody",
-        "durationMs",
-        "fault",
-        "batchId",
-    } <= set(entries[0])
+    assert JOURNAL_ENTRY_KEYS <= set(entries[0])
     assert [e["body"]["code"] for e in mock.requests(method="POST", status=201)] == ["NEW"]
     assert len(mock.requests(path="*/customerPaymentJournals")) == 2
     assert mock.requests(since=entries[-1]["time"])[-1]["id"] == entries[-1]["id"]

@@ -115,3 +115,14 @@ def test_a_namespace_shares_the_seed_tables_until_it_writes_to_one():
     assert [r.data["id"] for r in mine.lookup(journalId="j1", lineNumber=20000)] == ["new"]
     assert sorted(r.data["id"] for r in mine.lookup(journalId="j1")) == ["new", "seeded", "third"]
     assert set(seed_table) == {"seeded"} and len(seed_table.lookup(journalId="j1")) == 1
+
+
+def test_matching_uses_an_index_when_one_covers_the_fields_and_scans_otherwise():
+    store, table = _store()
+    with store.transaction() as tx:
+        tx.put(table, _line("a", "j1", 10000))
+        tx.put(table, _line("b", "j2", 10000))
+        tx.put(table, _line("c", "j1", 20000))
+    assert sorted(r.data["id"] for r in table.matching(journalId="j1")) == ["a", "c"]  # index
+    assert sorted(r.data["id"] for r in table.matching(lineNumber=10000)) == ["a", "b"]  # scan
+    assert len(table.matching()) == 3

@@ -214,7 +214,9 @@ class ApiCall:
         if target.entity.name == "companies":
             rows = [company.row for company in list(self.namespace.companies.values())]
         else:
-            rows = list(target.company.tables.get(target.entity.name, {}).values())
+            # a navigation's records (a journal's payments) come from the table's index
+            link = {target.link[0]: target.link[1]} if target.link else {}
+            rows = target.company.tables[target.entity.name].matching(**link)
         return [row for row in rows if target.belongs(self.version, row.data)]
 
     # --- writes ----------------------------------------------------------

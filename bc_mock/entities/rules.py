@@ -36,13 +36,7 @@ class CompanyView:
 
     def rows(self, set_name: str, **match) -> list[dict]:
         """The set's records, or those whose fields equal ``match`` (by an index if there is one)."""
-        table = self.table(set_name)
-        rows = table.lookup(**match) if match else None
-        if rows is None:
-            rows = [
-                row for row in list(table.values()) if all(row.data.get(k) == v for k, v in match.items())
-            ]
-        return [row.data for row in rows]
+        return [row.data for row in self.table(set_name).matching(**match)]
 
     def highest(self, set_name: str, name: str, **match) -> dict | None:
         """The record matching ``match`` (an indexed combination) with the highest ``name``."""

@@ -10,7 +10,7 @@ options (it is never paged); ``$count=true`` inside an expansion gives
 from __future__ import annotations
 
 from bc_mock.entities import EntitySet
-from bc_mock.odata.etag import etag
+from bc_mock.odata import shape
 from bc_mock.odata.navigation import CONTAINED, Scope, follow
 from bc_mock.odata.paging import ordered
 from bc_mock.odata.query import ListQuery
@@ -33,10 +33,12 @@ class Renderer:
         self.scope = scope
 
     def record(self, entity: EntitySet, row: Row, query: ListQuery) -> dict:
-        dumped = entity.dump(self.version, row.data)
+        payload = shape.record(entity, self.version, row)
         if query.select is not None:
-            dumped = {name: dumped[name] for name in query.select}
-        payload = {"@odata.etag": etag(row), **dumped}
+            payload = {
+                "@odata.etag": payload["@odata.etag"],
+                **{name: payload[name] for name in query.select},
+            }
         for name, expansion in query.expand.items():
             payload.update(self._expanded(entity, row, name, expansion))
         return payload

@@ -1,6 +1,7 @@
-"""Payload shapes of a written record: annotations and envelope, as BC writes them.
+"""Payload shapes: a record with its ETag, and the envelope of a single entity.
 
-Lists and reads with $select/$expand are shaped by ``render``.
+Reads build on ``record`` in ``render`` (adding $select and $expand); writes answer with
+``entity_payload``.
 """
 
 from __future__ import annotations
