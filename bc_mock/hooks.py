@@ -111,6 +111,12 @@ def _before(render, state) -> Response | None:
     return None
 
 
+def journal_entry_id() -> int | None:
+    """The id of the current request's journal entry (a $batch names its operations' batch by it)."""
+    entry = getattr(request._get_current_object(), "bc_mock_entry", None)
+    return None if entry is None else entry["id"]
+
+
 def _headers(environ: dict) -> dict[str, str]:
     """The request's headers, named as werkzeug names them, in one pass over the environ.
 

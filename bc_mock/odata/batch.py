@@ -37,7 +37,7 @@ from flask import current_app, request
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from bc_mock import errors, jsonio
-from bc_mock.hooks import BATCH_ID_KEY  # how the request hooks tell a batch's operations
+from bc_mock.hooks import BATCH_ID_KEY, journal_entry_id  # how the request hooks tell a batch's operations
 from bc_mock.store import Store
 
 MAX_OPERATIONS = 100
@@ -89,8 +89,7 @@ def run(store: Store, api_root: str) -> dict:
     """Execute the current request's batch; returns the ``{"responses": [...]}`` body."""
     operations = _operations(jsonio.loads_body(request.get_data()))
     # the operations' journal entries name the $batch request's own entry as their batch
-    outer = getattr(request._get_current_object(), "bc_mock_entry", None)
-    batch_id = outer["id"] if outer is not None else str(uuid.uuid4())
+    batch_id = journal_entry_id() or str(uuid.uuid4())
     prefer = request.headers.get("Prefer", "").lower()
     snapshot = request.headers.get("Isolation", "").strip().lower() == "snapshot"
     runner = _Runner(api_root, batch_id, continue_on_error="continue-on-error" in prefer and not snapshot)
