@@ -354,70 +354,61 @@ class _Paths:
         if nav.many:
             self._set(path, target, params, op_name, follow=False)
             return
-        self.spec.path(
-            path=path,
-            parameters=params,
-            operations={
-                "get": self._op(
-                    op_name,
-                    "get",
-                    f"The {target.type_name} this record refers to (204 when it refers to none).",
-                    self._params(*ENTITY_PARAMS),
-                    {
-                        "200": self._entity_response(target, "The record."),
-                        "204": {"description": "The reference is blank."},
-                        **_errors(),
-                    },
-                )
+        self._get_path(
+            path,
+            params,
+            op_name,
+            "get",
+            f"The {target.type_name} this record refers to (204 when it refers to none).",
+            self._params(*ENTITY_PARAMS),
+            {
+                "200": self._entity_response(target, "The record."),
+                "204": {"description": "The reference is blank."},
             },
         )
 
+    def _get_path(
+        self, path: str, params: list, op_name: str, action: str, summary: str, query: list, ok: dict
+    ) -> None:
+        """A path that only answers GET: ``ok`` are its answers besides BC's errors."""
+        operation = self._op(op_name, action, summary, query, {**ok, **_errors()})
+        self.spec.path(path=path, parameters=params, operations={"get": operation})
+
     def _service(self) -> None:
-        self.spec.path(
-            path=f"{self.root}/",
-            operations={
-                "get": self._op(
-                    "service",
-                    "get",
-                    "The service document: the entity sets at the root.",
-                    [],
-                    {
-                        "200": {
-                            "description": "The service document.",
-                            "content": {
-                                JSON: {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["value"],
-                                        "properties": {
-                                            "@odata.context": {"type": "string"},
-                                            "value": {"type": "array", "items": {"type": "object"}},
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        **_errors(),
-                    },
-                )
+        service_document = {
+            "type": "object",
+            "required": ["value"],
+            "properties": {
+                "@odata.context": {"type": "string"},
+                "value": {"type": "array", "items": {"type": "object"}},
+            },
+        }
+        self._get_path(
+            f"{self.root}/",
+            [],
+            "service",
+            "get",
+            "The service document: the entity sets at the root.",
+            [],
+            {
+                "200": {
+                    "description": "The service document.",
+                    "content": {JSON: {"schema": service_document}},
+                }
             },
         )
-        self.spec.path(
-            path=f"{self.root}/$metadata",
-            operations={
-                "get": self._op(
-                    "metadata",
-                    "get",
-                    "The CSDL document (EDMX 4.0) of this version.",
-                    [],
-                    {
-                        "200": {
-                            "description": "The metadata document.",
-                            "content": {"application/xml": {"schema": {"type": "string"}}},
-                        },
-                        **_errors(),
-                    },
-                )
+        self._get_path(
+            f"{self.root}/$metadata",
+            [],
+            "metadata",
+            "get",
+            "The CSDL document (EDMX 4.0) of this version.",
+            [],
+            {
+                "200": {
+                    "description": "The metadata document.",
+                    "content": {"application/xml": {"schema": {"type": "string"}}},
+                }
             },
         )
         batch_response = {
@@ -481,23 +472,18 @@ class _Paths:
         self.spec.path(path=path, parameters=params, operations=operations)
 
     def _count(self, path: str, entity: EntitySet, params: list, op_name: str) -> None:
-        self.spec.path(
-            path=path,
-            parameters=params,
-            operations={
-                "get": self._op(
-                    op_name,
-                    "count",
-                    f"The number of matching {entity.name}, as plain text.",
-                    self._params("filter", "schemaversion"),
-                    {
-                        "200": {
-                            "description": "The count.",
-                            "content": {"text/plain": {"schema": {"type": "string", "pattern": "^[0-9]+$"}}},
-                        },
-                        **_errors(),
-                    },
-                )
+        self._get_path(
+            path,
+            params,
+            op_name,
+            "count",
+            f"The number of matching {entity.name}, as plain text.",
+            self._params("filter", "schemaversion"),
+            {
+                "200": {
+                    "description": "The count.",
+                    "content": {"text/plain": {"schema": {"type": "string", "pattern": "^[0-9]+$"}}},
+                }
             },
         )
 
