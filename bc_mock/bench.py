@@ -353,35 +353,33 @@ def build_payments(store, count: int) -> None:
     import datetime as dt
     from decimal import Decimal
 
-    company = store._seed[USA]
+    from bc_mock.seed import add_seed_records
+
+    company = store.seed_company(USA)
     journal = company.tables["customerPaymentJournals"][BANK].data
     customers = sorted(company.tables["customers"].values(), key=lambda row: row.data["number"])
-    table = company.tables["customerPayments"]
-    template = next(row.data for row in table.values() if row.data["journalId"] == BANK)
     base_day = dt.date(2026, 1, 1).toordinal()
     rng = random.Random(7)
-    chunk = 10_000  # bounded undo logs: a transaction per chunk
-    for start in range(0, count, chunk):
-        with store.transaction() as tx:
-            for index in range(start, min(count, start + chunk)):
-                customer = customers[index % len(customers)].data
-                record = dict(template)
-                record.update(
-                    id=payment_id(index),
-                    journalId=journal["id"],
-                    journalDisplayName=journal["code"],
-                    lineNumber=(index + 100) * 10000,
-                    customerId=customer["id"],
-                    customerNumber=customer["number"],
-                    postingDate=dt.date.fromordinal(base_day + index % 90),
-                    documentNumber=f"G{index + 100:07d}",
-                    amount=Decimal(-rng.randint(100, 100_000)) / 100,
-                    description=customer["displayName"],
-                    dimensions=[],
-                    lastModifiedDateTime=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
-                    + dt.timedelta(seconds=index),
-                )
-                tx.put(table, record)
+
+    def payments():
+        for index in range(count):
+            customer = customers[index % len(customers)].data
+            yield {
+                "id": payment_id(index),
+                "journalId": journal["id"],
+                "journalDisplayName": journal["code"],
+                "lineNumber": (index + 100) * 10000,
+                "customerId": customer["id"],
+                "customerNumber": customer["number"],
+                "postingDate": dt.date.fromordinal(base_day + index % 90),
+                "documentNumber": f"G{index + 100:07d}",
+                "amount": Decimal(-rng.randint(100, 100_000)) / 100,
+                "description": customer["displayName"],
+                "lastModifiedDateTime": dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+                + dt.timedelta(seconds=index),
+            }
+
+    add_seed_records(store, USA, "customerPayments", payments())
 
 
 def scale_server_main(count: int) -> None:

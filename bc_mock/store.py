@@ -194,6 +194,10 @@ class Store:
     def seed_company_ids(self) -> list[str]:
         return list(self._seed)
 
+    def seed_company(self, company_id: str) -> Company:
+        """A company of the seed (KeyError if there is none): what every new namespace copies."""
+        return self._seed[company_id]
+
     def new_row(self, data: dict) -> Row:
         return Row(data, next(self._versions))
 
