@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from bc_mock import errors
