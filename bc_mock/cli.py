@@ -7,8 +7,7 @@ import functools
 import signal
 import sys
 
-from bc_mock.config import Settings
-from bc_mock.limits import parse_size
+from bc_mock.config import Settings, parse_size
 
 
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
-from bc_mock.limits import DEFAULT_MAX_BODY, parse_size
-
 TRUE_WORDS = ("1", "true", "yes", "on")
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``16777216``, ``16M``, ``16MB``, ``512k``, ``1GiB``; ValueError otherwise."""
+    match = _SIZE.match(str(text))
+    if match is None:
+        raise ValueError(f"expected a size in bytes such as 16777216, 16M or 512K, not {text!r}")
+    number, unit = match.groups()
+    return int(number) * _UNITS[(unit or "")[:1].lower()]
 
 
 @dataclass

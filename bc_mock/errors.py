@@ -157,3 +157,8 @@ def unauthorized() -> BcError:
         "The server has rejected the client credentials.",
         headers={"WWW-Authenticate": 'Bearer realm="bc_mock"'},
     )
+
+
+def throttled_message(actual: int, maximum: int) -> str:
+    """BC's text of a request over its rate limit (code ``Application_TooManyRequests``, 429)."""
+    return f"Too many requests reached. Actual ({actual}). Maximum ({maximum})."

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import itertools
 import random
-import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from bc_mock import errors
+from bc_mock.globs import glob_match
 
 MATCH_KEYS = ("method", "path", "tenant", "environment", "header")
 EFFECT_KEYS = ("status", "error", "headers", "delayMs", "drop", "preset")
@@ -49,7 +48,6 @@ PRESETS: dict[str, dict] = {
 }
 
 # The code and message BC answers per status, used when a rule gives no ``error``.
-THROTTLED_MESSAGE = "Too many requests reached. Actual ({actual}). Maximum ({maximum})."
 DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
     400: ("BadRequest", "Bad Request"),
     401: ("Authentication_InvalidCredentials", "The server has rejected the client credentials."),
@@ -57,7 +55,7 @@ DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
     404: ("BadRequest_NotFound", "No HTTP resource was found that matches the request URI '{url}'."),
     408: ("Request_Timeout", "The operation has timed out."),
     409: ("Request_EntityChanged", "Another user has already changed the record."),
-    429: ("Application_TooManyRequests", THROTTLED_MESSAGE.format(actual=601, maximum=600)),
+    429: ("Application_TooManyRequests", errors.throttled_message(actual=601, maximum=600)),
     500: ("Internal_ServerError", "An unexpected error occurred on the server."),
     502: ("Internal_ServerError", "Bad Gateway"),
     503: ("Internal_TenantUnavailable", "The tenant '{tenant}' is not accessible"),
@@ -70,17 +68,6 @@ class RuleError(errors.BcError, ValueError):
 
     def __init__(self, message: str):
         super().__init__(400, "BadRequest", message)
-
-
-@lru_cache(maxsize=512)
-def glob_regex(pattern: str, ignore_case: bool = False) -> re.Pattern:
-    """``*`` matches any characters (``/`` included); everything else is literal."""
-    body = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
-def glob_match(pattern: str, text: str, ignore_case: bool = False) -> bool:
-    return glob_regex(pattern, ignore_case).fullmatch(text) is not None
 
 
 @dataclass

@@ -19,7 +19,7 @@ import re
 import threading
 from collections import deque
 
-from bc_mock.faults import glob_match
+from bc_mock.globs import glob_match
 from bc_mock.wsgi_request import build_url
 
 DEFAULT_SIZE = 10_000

@@ -15,26 +15,11 @@ and ``BadRequest_UnsupportedMediaType`` are bc_mock's own, in BC's naming.
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, current_app, request
 
 from bc_mock import errors
 
-DEFAULT_MAX_BODY = 16 * 1024 * 1024
 JSON_MEDIA_TYPE = "application/json"
-
-_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-
-
-def parse_size(text: str) -> int:
-    """Bytes from ``16777216``, ``16M``, ``16MB``, ``512k``, ``1GiB``; ValueError otherwise."""
-    match = _SIZE.match(str(text))
-    if match is None:
-        raise ValueError(f"expected a size in bytes such as 16777216, 16M or 512K, not {text!r}")
-    number, unit = match.groups()
-    return int(number) * _UNITS[(unit or "")[:1].lower()]
 
 
 def body_too_large(length: int | None, limit: int) -> errors.BcError:

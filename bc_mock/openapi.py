@@ -183,12 +183,7 @@ def schema_name(entity: EntitySet, version: str, suffix: str = "") -> str:
 
 
 def _writable(entity: EntitySet, version: str, creating: bool) -> list:
-    guarded = entity.rules.guarded if entity.rules else frozenset()
-    return [
-        prop
-        for prop in entity.props_for(version)
-        if not prop.read_only or prop.name in guarded or (creating and version in prop.settable_on_create)
-    ]
+    return [prop for prop in entity.props_for(version) if prop.client_writable(version, creating)]
 
 
 def _entity_schemas(spec: APISpec, entity: EntitySet, version: str) -> None:

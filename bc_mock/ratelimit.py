@@ -14,7 +14,6 @@ import time
 from collections import deque
 
 from bc_mock import errors
-from bc_mock.faults import THROTTLED_MESSAGE
 
 
 def parse_limit(text: str) -> tuple[int, float]:
@@ -48,7 +47,7 @@ class RateLimiter:
                 seen.append(now)
                 return None
             retry_after = max(1, math.ceil(seen[0] + self.window - now))
-        message = THROTTLED_MESSAGE.format(actual=self.limit + 1, maximum=self.limit)
+        message = errors.throttled_message(actual=self.limit + 1, maximum=self.limit)
         return errors.BcError(429, "Application_TooManyRequests", message, {"Retry-After": str(retry_after)})
 
     def clear(self, tenant: str | None = None) -> None:

@@ -20,6 +20,7 @@ field.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from collections.abc import Iterable
@@ -28,26 +29,12 @@ from pathlib import Path
 
 from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet
-from bc_mock.entities.kinds import BLANK_GUID, InvalidValue, Kind
-from bc_mock.entities.reference_data import v1_address
-from bc_mock.entities.rules import CompanyView
+from bc_mock.entities.kinds import InvalidValue, Kind
+from bc_mock.entities.rules import CompanyView, FieldError
 from bc_mock.store import Company, Store, Table
 
 # when the seed's records were "last modified", unless a fixture says otherwise
 SEED_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
-SET_ORDER = ("accounts", "customers", "salesInvoices", "customerPaymentJournals")
-NESTED = {"customerPaymentJournals": "customerPayments"}
-
-
-# fields of the read-only sets that copy a referenced record's field:
-# (field, reference field, target set, target field, must equal it if given)
-COPIED = {
-    "salesInvoices": (
-        ("customerNumber", "customerId", "customers", "number", True),
-        # an invoice may carry another name than the customer card's today: only filled when missing
-        ("customerName", "customerId", "customers", "displayName", False),
-    ),
-}
 
 
 class SeedError(Exception):
@@ -89,12 +76,11 @@ def add_seed_records(store: Store, company_id: str, set_name: str, records: Iter
     (namespaces made earlier keep the seed they copied). Returns how many records were added.
     """
     entity = REGISTRY[set_name]
-    blank = {prop.name: prop.kind.blank for prop in entity.props}
     table = store.seed_company(company_id).tables[set_name]
     added = 0
     batch: list[dict] = []
     for record in records:
-        batch.append({**blank, **record})
+        batch.append(entity.blank_record(**record))
         if len(batch) == 10_000:  # a transaction per chunk: its undo log stays bounded
             added += _put_all(store, table, batch)
             batch = []
@@ -142,13 +128,20 @@ def _load_values(kinds: dict[str, Kind], raw: dict) -> tuple[dict, tuple[str, st
             except InvalidValue as invalid:
                 return values, (name, invalid.error.message)
     unknown = next((name for name in raw if name not in kinds), None)
-    return values, (unknown, "unknown field") if unknown is not None else None
+    if unknown is None:
+        return values, None
+    return values, (unknown, f"unknown field{_did_you_mean(unknown, kinds)}")
 
 
 class _Loader:
     def __init__(self, store: Store):
         self.store = store
         self.kinds = {name: _superset_kinds(entity) for name, entity in REGISTRY.items()}
+        # the sets at the top of a company's fixture, in the registry's order: a set's references
+        # (an invoice's customer) are declared, and so loaded, before it
+        self.top_sets = [
+            name for name, entity in REGISTRY.items() if entity.company_scoped and entity.nested_in is None
+        ]
 
     def load_file(self, file: Path) -> None:
         try:
@@ -173,12 +166,14 @@ class _Loader:
     def _load_company(self, where: str, doc: object) -> None:
         if not isinstance(doc, dict) or not isinstance(doc.get("company"), dict):
             raise SeedError(f'{where}: a fixture is a JSON object with a "company" object')
-        unknown = [k for k in doc if k != "company" and k not in SET_ORDER]
+        unknown = [k for k in doc if k != "company" and k not in self.top_sets]
         if unknown:
             raise SeedError(
-                f"{where}: unknown entity set '{unknown[0]}' (expected one of {', '.join(SET_ORDER)})"
+                f"{where}: unknown entity set '{unknown[0]}'{_did_you_mean(unknown[0], self.top_sets)} "
+                f"(expected one of {', '.join(self.top_sets)})"
             )
-        company_data = self._record(where, "company", REGISTRY["companies"], doc["company"])
+        companies = REGISTRY["companies"]
+        company_data = companies.blank_record(**self._values(where, "company", companies, doc["company"]))
         if company_data["id"] in self.store.seed_company_ids():
             raise SeedError(f"{where}: company: field 'id': duplicate id {company_data['id']}")
         tables = {name: Table(entity.indexes) for name, entity in REGISTRY.items() if entity.company_scoped}
@@ -187,35 +182,31 @@ class _Loader:
         with self.store.transaction() as tx:
             view = CompanyView(company, tx, "v2.0")
             view.now = SEED_TIME
-            for set_name in SET_ORDER:
-                records = doc.get(set_name, [])
-                if not isinstance(records, list):
-                    raise SeedError(f"{where}: {set_name} must be a list of records")
-                for index, raw in enumerate(records):
-                    self._load_record(where, view, set_name, index, raw, parent=None)
+            for set_name in self.top_sets:
+                self._load_records(where, view, set_name, doc.get(set_name, []), parent=None)
 
-    def _load_record(self, where, view: CompanyView, set_name: str, index: int, raw, parent) -> None:
+    def _load_records(self, where: str, view: CompanyView, set_name: str, records: object, parent) -> None:
+        label = set_name if parent is None else f"{parent[0]} > {set_name}"
+        if not isinstance(records, list):
+            raise SeedError(f"{where}: {label} must be a list of records")
+        for index, raw in enumerate(records):
+            self._load_record(where, view, set_name, f"{label}[{index}]", raw, parent)
+
+    def _load_record(self, where: str, view: CompanyView, set_name: str, label: str, raw, parent) -> None:
         entity = REGISTRY[set_name]
-        label = f"{set_name}[{index}]"
-        if parent is not None:
-            label = f"{parent[0]} > {label}"
-        children_name = NESTED.get(set_name)
-        children = raw.pop(children_name, []) if isinstance(raw, dict) and children_name else []
-        data = self._record(where, label, entity, raw)
-        label += f" (id {data['id']})"
-        if view.get(set_name, data["id"]):
+        children = [child for child in REGISTRY.values() if child.nested_in == set_name]
+        nested = {child.name: raw.pop(child.name, []) for child in children} if isinstance(raw, dict) else {}
+        values = self._values(where, label, entity, raw)
+        label += f" (id {values['id']})"
+        if view.get(set_name, values["id"]):
             raise SeedError(f"{where}: {label}: field 'id': duplicate id")
-        if entity.rules:
-            data = self._through_rules(where, label, view, entity, raw, data, parent)
-        else:
-            self._check_references(where, label, view, entity, raw, data)
-        view.put(set_name, data)
-        if not isinstance(children, list):
-            raise SeedError(f"{where}: {label}: {children_name} must be a list of records")
-        for child_index, child in enumerate(children):
-            self._load_record(where, view, children_name, child_index, child, parent=(label, data))
+        record = self._made(where, label, view, entity, values, parent[1] if parent else None)
+        view.put(set_name, record)
+        for child_name, child_records in nested.items():
+            self._load_records(where, view, child_name, child_records, parent=(label, record))
 
-    def _record(self, where: str, label: str, entity: EntitySet, raw) -> dict:
+    def _values(self, where: str, label: str, entity: EntitySet, raw) -> dict:
+        """The record's values as given (loaded by their kinds); ``id`` is required."""
         if not isinstance(raw, dict):
             raise SeedError(f"{where}: {label}: a record must be a JSON object")
         # null means "not given", as in a POST
@@ -226,75 +217,53 @@ class _Loader:
             raise SeedError(f"{where}: {label}: field '{name}': {text}")
         if "id" not in values:
             raise SeedError(f"{where}: {label}: field 'id': required")
-        record = {p.name: p.kind.blank for p in entity.props}
-        if "lastModifiedDateTime" in record:
-            record["lastModifiedDateTime"] = SEED_TIME
-        record.update(values)
-        return record
+        return values
 
-    def _check_references(self, where, label, view, entity: EntitySet, raw: dict, data: dict) -> None:
-        """A read-only record's references must resolve (an invoice's customer, say)."""
-        for nav in entity.navigations:
-            ref = data.get(nav.source_field)
-            if nav.many or ref in (None, BLANK_GUID):
-                continue
-            if view.get(nav.target, ref) is None:
-                target = REGISTRY[nav.target].type_name
-                raise SeedError(f"{where}: {label}: field '{nav.source_field}': no {target} with id {ref}")
-        if entity.name == "customers" and "address" not in raw:
-            data["address"] = v1_address(data)
-        for field, ref_field, target_set, target_field, strict in COPIED.get(entity.name, ()):
-            if data[ref_field] == BLANK_GUID:
-                continue
-            expected = view.get(target_set, data[ref_field])[target_field]
-            if strict and raw.get(field) is not None and data[field] != expected:
-                raise SeedError(
-                    f"{where}: {label}: field '{field}': is {data[field]!r}, but the record "
-                    f"{ref_field} names has {expected!r}"
-                )
-            if raw.get(field) is None:
-                data[field] = expected
-
-    def _through_rules(self, where, label, view, entity: EntitySet, raw: dict, data: dict, parent) -> dict:
-        """Journals and payments: resolve references exactly as a POST would."""
-        given = {
-            name: data[name]
-            for name in raw
-            if not entity.prop("v2.0", name) or not entity.prop("v2.0", name).read_only
-        }
-        given["id"] = data["id"]
+    def _made(self, where, label, view: CompanyView, entity: EntitySet, values: dict, parent) -> dict:
+        """The record the set's rules make of the fixture's values, exactly as a POST would (for
+        a writable set) or as BC derives it (for a read-only one)."""
         try:
-            result = entity.rules.create(view, given, parent[1] if parent else None)
+            record = entity.rules.seed(view, values, parent)
         except errors.BcError as error:
-            culprit = _culprit(entity, view, given, parent[1] if parent else None, error)
+            culprit = (
+                error.field
+                if isinstance(error, FieldError)
+                else _culprit(entity, view, values, parent, error)
+            )
             field = f"field '{culprit}': " if culprit else ""
             raise SeedError(f"{where}: {label}: {field}{error.message}") from None
-        for name, value in raw.items():
-            prop = entity.prop("v2.0", name) or entity.prop("v1.0", name)
-            if prop is None or not prop.read_only or name in ("id", "lastModifiedDateTime") or value is None:
-                continue  # not a derived field (or a nested set: a journal's customerPayments)
-            if result[name] != data[name]:
+        for name, value in values.items():
+            prop = entity.prop_named(name)
+            if prop.read_only and name not in ("id", "lastModifiedDateTime") and record[name] != value:
                 raise SeedError(
                     f"{where}: {label}: field '{name}': is derived, and would be "
-                    f"{prop.kind.dump(result[name])!r}, not {value!r}"
+                    f"{prop.kind.dump(record[name])!r}, not {prop.kind.dump(value)!r}"
                 )
-        result["lastModifiedDateTime"] = data["lastModifiedDateTime"]
-        return result
+        if "lastModifiedDateTime" in record:
+            record["lastModifiedDateTime"] = values.get("lastModifiedDateTime", SEED_TIME)
+        return record
 
 
-def _culprit(entity: EntitySet, view: CompanyView, given: dict, parent: dict | None, error) -> str | None:
+def _did_you_mean(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if not close:
+        close = [known_name for known_name in known if known_name.lower() == name.lower()]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _culprit(entity: EntitySet, view: CompanyView, values: dict, parent: dict | None, error) -> str | None:
     """The fixture field a rule refused: the one BC's message quotes, else the one whose absence
     makes the refusal go away (mismatched references), else the one whose absence changes it (a
     duplicate code: without it, the code is missing instead)."""
-    quoted = [name for name in re.findall(r'"(\w+)"', error.message) if name in given]
+    quoted = [name for name in re.findall(r'"(\w+)"', error.message) if name in values]
     if quoted:
         return quoted[0]
     outcomes = {}
-    for name in given:
+    for name in values:
         if name == "id":
             continue
         try:
-            entity.rules.create(view, {k: v for k, v in given.items() if k != name}, parent)
+            entity.rules.seed(view, {k: v for k, v in values.items() if k != name}, parent)
             outcomes[name] = None
         except errors.BcError as other:
             outcomes[name] = other.message

@@ -10,11 +10,12 @@ from werkzeug.datastructures import Headers
 from werkzeug.sansio.utils import get_current_url
 
 from bc_mock import errors, jsonio
+from bc_mock.api import batch
 from bc_mock.api.resolve import Target, resolve, split_segments, with_company
 from bc_mock.entities import VERSIONS, writes
 from bc_mock.entities.rules import CompanyView
 from bc_mock.limits import check_json_body
-from bc_mock.odata import batch, metadata, paging, shape
+from bc_mock.odata import metadata, paging, shape
 from bc_mock.odata.etag import check_if_match, etag
 from bc_mock.odata.navigation import Scope
 from bc_mock.odata.query import parse_query
@@ -197,8 +198,7 @@ class ApiCall:
         return response
 
     def _matching(self, target: Target, query) -> list:
-        if target.entity.rules:
-            target.entity.rules.check_list(target.parent, query.equalities)
+        target.entity.rules.check_list(target.parent, query.equalities)
         return [row for row in self._rows(target) if query.matches(row.data)]
 
     @staticmethod

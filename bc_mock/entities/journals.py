@@ -29,14 +29,9 @@ def field_validation(message: str) -> errors.BcError:
 
 class JournalRules(Rules):
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
-        record = {
-            "id": values.get("id") or str(uuid.uuid4()),
-            "code": "",
-            "displayName": "",
-            "lastModifiedDateTime": view.now,
-            "balancingAccountId": BLANK_GUID,
-            "balancingAccountNumber": "",
-        }
+        record = self.entity.blank_record(
+            id=values.get("id") or str(uuid.uuid4()), lastModifiedDateTime=view.now
+        )
         if view.get("customerPaymentJournals", record["id"]):
             raise errors.same_key_exists("Gen. Journal Batch", f"SystemId='{record['id']}'")
         return self._apply(view, record, values)

@@ -20,12 +20,9 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from bc_mock import errors
-
-if TYPE_CHECKING:
-    from marshmallow import fields
 
 BLANK_GUID = "00000000-0000-0000-0000-000000000000"
 BLANK_DATE = dt.date(1, 1, 1)
@@ -72,7 +69,8 @@ def parse_datetime(value: str) -> dt.datetime | None:
 @functools.lru_cache(maxsize=4096)  # records are read far more often than written: strftime is slow
 def format_datetime(value: dt.datetime) -> str:
     """UTC with a trailing Z and at most 3 fractional digits, trailing zeros trimmed, as BC."""
-    text = value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    # isoformat, not strftime: glibc's %Y writes the year 1 (BC's blank datetime) as "1"
+    text = value.astimezone(dt.timezone.utc).replace(microsecond=0, tzinfo=None).isoformat()
     millis = value.microsecond // 1000
     if millis:
         text += f".{millis:03d}".rstrip("0")
@@ -106,12 +104,6 @@ class Kind:
     def dump_for(self, version: str, value: object) -> object:
         """The stored value as ``version`` of the API writes it (the same in both, but for enums)."""
         return self.dump(value)
-
-    def field(self, **kwargs) -> fields.Field:
-        """A marshmallow field that loads and dumps through this kind."""
-        from bc_mock.entities.schemas import KindField  # marshmallow: imported with the first schema
-
-        return KindField(self, **kwargs)
 
 
 class Guid(Kind):

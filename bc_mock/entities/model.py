@@ -1,11 +1,11 @@
 """The declaration of an entity set: the single source of truth.
 
 An ``EntitySet`` names the set, its properties in the order BC sends them, the
-methods it allows, where it lives in the URL tree and its navigation
-properties. URL routing, validation (the kinds; marshmallow schemas for request
-bodies, built on the first write), serialization and the
-generated documents all read these declarations; nothing else lists
-properties.
+methods it allows, where it lives in the URL tree, its navigation properties, where
+its records sit in fixture files, and the rules object that holds BC's business
+logic for it. URL routing, validation (the kinds; marshmallow schemas for request
+bodies), serialization, fixtures and the generated documents all read these
+declarations; nothing else lists properties or decides what a client may write.
 """
 
 from __future__ import annotations
@@ -14,14 +14,9 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from bc_mock.entities.kinds import Kind
-
-if TYPE_CHECKING:
-    from marshmallow import Schema
-
-    from bc_mock.entities.rules import Rules
+from bc_mock.entities.rules import ReferenceRules, Rules
 
 VERSIONS = ("v1.0", "v2.0")
 
@@ -38,6 +33,15 @@ class Prop:
     settable_on_create: tuple[str, ...] = ()
     nullable: bool = True
     description: str = ""
+
+    def client_writable(self, version: str, creating: bool) -> bool:
+        """Whether a client may send this property in a POST (``creating``) or PATCH body.
+
+        The one place that decides it: the write path, fixtures, $metadata and OpenAPI all ask
+        here. A property that is not client-writable is still accepted with the value the
+        record ends up with (BC's OData layer compares, then refuses a different value).
+        """
+        return not self.read_only or (creating and version in self.settable_on_create)
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Navigation:
     versions: tuple[str, ...] = VERSIONS
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: each set is declared once
 class EntitySet:
     name: str
     type_name: str
@@ -67,7 +71,9 @@ class EntitySet:
     methods: frozenset[str] = frozenset({"GET"})
     company_scoped: bool = True
     navigations: tuple[Navigation, ...] = ()
-    rules: Rules | None = None
+    # BC's business logic for the set (see rules.py); a read-only set's default only completes
+    # and checks fixture records
+    rules: Rules = field(default_factory=ReferenceRules)
     sort_key: Callable[[dict], object] = lambda row: row["id"]
     # filters a record out of a version's view (v1.0 accounts show only direct-posting ones)
     visible: Callable[[str, dict], bool] = lambda version, row: True
@@ -77,7 +83,22 @@ class EntitySet:
     # fields the store indexes, alone or together (for lookups such as a journal's lines)
     indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
-    extra: dict = field(default_factory=dict)
+    # in fixture files, this set's records sit inside each record of this parent set, under the
+    # set's name (a journal's "customerPayments"); None: at the top of a company's fixture
+    nested_in: str | None = None
+
+    def __post_init__(self) -> None:
+        self.rules.entity = self
+
+    @property
+    def writable(self) -> bool:
+        return bool(self.methods - {"GET"})
+
+    def blank_record(self, **values: object) -> dict:
+        """A record of every property (each version's) at BC's blank value, updated with ``values``."""
+        record = {prop.name: _fresh(prop.kind.blank) for prop in self.props}
+        record.update(values)
+        return record
 
     def props_for(self, version: str) -> tuple[Prop, ...]:
         return self._props_by_version[version]
@@ -85,15 +106,15 @@ class EntitySet:
     def prop(self, version: str, name: str) -> Prop | None:
         return self._prop_index[version].get(name)
 
+    def prop_named(self, name: str) -> Prop | None:
+        """The property ``name`` of whichever version has it (fixtures use both versions' names)."""
+        return next((prop for prop in self.props if prop.name == name), None)
+
     def navigations_for(self, version: str) -> tuple[Navigation, ...]:
         return tuple(nav for nav in self.navigations if version in nav.versions)
 
     def navigation(self, version: str, name: str) -> Navigation | None:
         return next((nav for nav in self.navigations_for(version) if nav.name == name), None)
-
-    def schema(self, version: str) -> Schema:
-        """A marshmallow schema that loads a request body for ``version``."""
-        return self._schemas[version]
 
     def dump(self, version: str, row: dict) -> dict:
         """The record in BC's JSON format and property order (no annotations)."""
@@ -115,18 +136,13 @@ class EntitySet:
     def _prop_index(self) -> dict[str, dict[str, Prop]]:
         return {v: {p.name: p for p in props} for v, props in self._props_by_version.items()}
 
-    @cached_property
-    def _schemas(self) -> dict[str, Schema]:
-        # marshmallow is imported with the first request body, not at start
-        from bc_mock.entities.schemas import body_schema
-
-        return {
-            version: body_schema(self.type_name, version, props)
-            for version, props in self._props_by_version.items()
-        }
-
 
 def _writer(kind: Kind, version: str) -> Callable[[object], object]:
     if type(kind).dump_for is Kind.dump_for:  # the same in every version: the kind's own dump
         return kind.dump
     return functools.partial(kind.dump_for, version)
+
+
+def _fresh(blank: object) -> object:
+    """A blank value a record may own: a list is copied, so no two records share one."""
+    return list(blank) if isinstance(blank, list) else blank

@@ -61,8 +61,6 @@ def round_amount(amount: Decimal) -> Decimal:
 
 
 class PaymentRules(Rules):
-    guarded = frozenset({"journalDisplayName"})
-
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         # BC's CheckFilters: at company level a list needs a journal filter
         if parent is None and "journalId" not in equalities:
@@ -73,25 +71,14 @@ class PaymentRules(Rules):
         if "journalDisplayName" in values and view.version == "v1.0":
             raise errors.dialog("The Journal Batch Display Name isn't editable.")
         last = view.highest("customerPayments", "lineNumber", journalId=journal["id"])
-        record = {
-            "id": values.get("id") or str(uuid.uuid4()),
-            "journalId": journal["id"],
-            "journalDisplayName": journal["code"],
-            "lineNumber": 0,
-            "customerId": BLANK_GUID,
-            "customerNumber": "",
-            "contactId": "",
-            "postingDate": last["postingDate"] if last else view.now.date(),
-            "documentNumber": increment_document_number(last["documentNumber"]) if last else "G00001",
-            "externalDocumentNumber": "",
-            "amount": Decimal_.blank,
-            "appliesToInvoiceId": BLANK_GUID,
-            "appliesToInvoiceNumber": "",
-            "description": "",
-            "comment": "",
-            "dimensions": [],
-            "lastModifiedDateTime": view.now,
-        }
+        record = self.entity.blank_record(
+            id=values.get("id") or str(uuid.uuid4()),
+            journalId=journal["id"],
+            journalDisplayName=journal["code"],
+            postingDate=last["postingDate"] if last else view.now.date(),
+            documentNumber=increment_document_number(last["documentNumber"]) if last else "G00001",
+            lastModifiedDateTime=view.now,
+        )
         if view.get("customerPayments", record["id"]):
             raise errors.same_key_exists("Gen. Journal Line", f"SystemId='{record['id']}'")
         record["lineNumber"] = values.get("lineNumber") or (last["lineNumber"] + 10000 if last else 10000)
@@ -240,6 +227,7 @@ customer_payments = EntitySet(
     rules=PaymentRules(),
     sort_key=lambda row: (row["journalDisplayName"], row["lineNumber"]),
     top_level_versions=("v1.0", "v2.0"),
+    nested_in="customerPaymentJournals",
     indexes=(("journalId",), ("journalId", "lineNumber")),
     description="Customer payments: the lines of a customer payment journal, at "
     "`customerPaymentJournals({id})/customerPayments`; a company-level list needs "

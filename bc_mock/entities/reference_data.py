@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bc_mock.entities.kinds import Boolean, Code, Complex, Date, DateTime, Decimal_, Enum, Guid, Int64, Text
 from bc_mock.entities.model import EntitySet, Navigation, Prop
+from bc_mock.entities.rules import CompanyView, ReferenceRules
 
 V1 = ("v1.0",)
 V2 = ("v2.0",)
@@ -104,10 +105,17 @@ def v1_address(row: dict) -> dict:
     }
 
 
+class CustomerRules(ReferenceRules):
+    def derive(self, view: CompanyView, record: dict, given: dict) -> None:
+        if "address" not in given:
+            record["address"] = v1_address(record)
+
+
 customers = EntitySet(
     name="customers",
     type_name="customer",
     table="Customer",
+    rules=CustomerRules(),
     sort_key=lambda row: row["number"],
     description="Customers. Read-only.",
     props=(
@@ -143,10 +151,24 @@ customers = EntitySet(
     ),
 )
 
+
+class InvoiceRules(ReferenceRules):
+    def derive(self, view: CompanyView, record: dict, given: dict) -> None:
+        customer = view.get("customers", record["customerId"])
+        if customer is None:
+            return
+        # the invoice's customer number is the customer's; its name is the one printed on the
+        # invoice, which may differ from the customer card's today (filled only when missing)
+        record["customerNumber"] = customer["number"]
+        if "customerName" not in given:
+            record["customerName"] = customer["displayName"]
+
+
 sales_invoices = EntitySet(
     name="salesInvoices",
     type_name="salesInvoice",
     table="Sales Invoice Header",
+    rules=InvoiceRules(),
     sort_key=lambda row: row["number"],
     description="Sales invoices (posted and draft). Read-only.",
     navigations=(Navigation("customer", "customers", many=False, source_field="customerId"),),

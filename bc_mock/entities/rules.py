@@ -2,9 +2,10 @@
 
 ``CompanyView`` is one company's data inside one transaction: rules read rows
 and put or remove rows through it, never through the store's dicts. ``Rules``
-is the base class of each writable set's business logic (as moto keeps one
-backend per service): it turns validated request values into a new record, or
-refuses with BC's error.
+is the base class of each set's business logic (as moto keeps one backend per
+service): it turns validated request values into a new record, or refuses with
+BC's error. A read-only set's rules (``ReferenceRules``) only complete and check
+the records its fixtures give.
 """
 
 from __future__ import annotations
@@ -12,8 +13,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bc_mock import errors
+from bc_mock.entities.kinds import BLANK_GUID
+
 if TYPE_CHECKING:
+    from bc_mock.entities.model import EntitySet
     from bc_mock.store import Company, Row, Table, Transaction
+
+
+class FieldError(errors.BcError):
+    """A fixture record refused because of one of its fields (named, for the seed's message)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(400, "BadRequest", message)
+        self.field = field
 
 
 class CompanyView:
@@ -38,16 +51,15 @@ class CompanyView:
         """The set's records, or those whose fields equal ``match`` (by an index if there is one)."""
         return [row.data for row in self.table(set_name).matching(**match)]
 
+    def find(self, set_name: str, **match) -> dict | None:
+        """One record whose fields equal ``match`` (the first in the table's order), or None."""
+        rows = self.table(set_name).matching(**match)
+        return rows[0].data if rows else None
+
     def highest(self, set_name: str, name: str, **match) -> dict | None:
         """The record matching ``match`` (an indexed combination) with the highest ``name``."""
         row = self.table(set_name).highest(name, **match)
         return row.data if row else None
-
-    def find(self, set_name: str, **match) -> dict | None:
-        for data in self.rows(set_name):
-            if all(data.get(k) == v for k, v in match.items()):
-                return data
-        return None
 
     def put(self, set_name: str, data: dict) -> Row:
         assert self.tx is not None, "writes need a transaction"
@@ -59,7 +71,7 @@ class CompanyView:
 
 
 class Rules:
-    """BC's business logic for one writable entity set.
+    """BC's business logic for one entity set.
 
     ``values`` are the properties the client gave, already loaded by the
     set's schema (types, lengths, GUIDs checked), in the order BC validates
@@ -67,17 +79,50 @@ class Rules:
     request came through (a journal, for nested payments), else None.
     """
 
-    # read-only properties whose writes these rules judge themselves (with BC's texts)
-    guarded: frozenset[str] = frozenset()
+    entity: EntitySet  # set by the EntitySet this object is declared on
 
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         """Refuse a list request that BC refuses; ``equalities`` come from $filter."""
 
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.entity.name} cannot be created")
 
     def update(self, view: CompanyView, current: dict, values: dict, parent: dict | None) -> dict:
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.entity.name} cannot be changed")
 
     def delete(self, view: CompanyView, current: dict) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.entity.name} cannot be deleted")
+
+    def seed(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
+        """A fixture record as stored: made as a POST of its writable values would make it.
+
+        The fixture's read-only values (derived ones, such as a journal's balancing account
+        number) are left out here; the seed checks them against the record made.
+        """
+        given = {}
+        for name, value in values.items():
+            prop = self.entity.prop_named(name)
+            if name == "id" or (prop is not None and not prop.read_only):
+                given[name] = value
+        return self.create(view, given, parent)
+
+
+class ReferenceRules(Rules):
+    """A read-only set: its records come from fixtures, whose references must resolve."""
+
+    def seed(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
+        record = self.entity.blank_record(**values)
+        for nav in self.entity.navigations:
+            reference = record.get(nav.source_field)
+            if nav.many or reference in (None, BLANK_GUID):
+                continue
+            if view.get(nav.target, reference) is None:
+                raise FieldError(nav.source_field, f"no record of {nav.target} has the id {reference}")
+        self.derive(view, record, values)
+        return record
+
+    def derive(self, view: CompanyView, record: dict, given: dict) -> None:
+        """Fill the fields BC computes from other records (an invoice's customer number, say).
+
+        A field the fixture gives that is derived must agree with what this computes.
+        """

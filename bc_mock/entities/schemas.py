@@ -8,10 +8,12 @@ field turns that into a marshmallow error carrying BC's status, code and message
 
 from __future__ import annotations
 
+import functools
+
 from marshmallow import RAISE, Schema, ValidationError, fields
 
 from bc_mock.entities.kinds import InvalidValue, Kind
-from bc_mock.entities.model import Prop
+from bc_mock.entities.model import EntitySet
 
 
 class KindField(fields.Field):
@@ -33,10 +35,11 @@ class KindField(fields.Field):
         return None if value is None else self.kind.dump(value)
 
 
-def body_schema(type_name: str, version: str, props: tuple[Prop, ...]) -> Schema:
-    """A schema that loads a request body of ``props``; an unknown property is an error."""
+@functools.cache
+def body_schema(entity: EntitySet, version: str) -> Schema:
+    """A schema that loads a request body of ``entity`` in ``version``; an unknown property is an error."""
     schema_class = Schema.from_dict(
-        {p.name: KindField(p.kind) for p in props},
-        name=f"{type_name}_{version.replace('.', '_')}",
+        {prop.name: KindField(prop.kind) for prop in entity.props_for(version)},
+        name=f"{entity.type_name}_{version.replace('.', '_')}",
     )
     return schema_class(unknown=RAISE)

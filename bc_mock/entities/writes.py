@@ -36,8 +36,10 @@ def load_values(entity: EntitySet, version: str, body: dict, creating: bool) -> 
     # marshmallow is imported with the first request body, not at start (see entities/schemas.py)
     from marshmallow import ValidationError
 
+    from bc_mock.entities.schemas import body_schema
+
     try:
-        loaded = entity.schema(version).load(given, partial=True)
+        loaded = body_schema(entity, version).load(given, partial=True)
     except ValidationError as error:
         raise _first_error(entity, error.messages, list(given)) from None
     return {name: loaded[name] for name in given}
@@ -54,14 +56,11 @@ def _first_error(entity: EntitySet, messages: dict, order: list[str]) -> errors.
 def _split_read_only(entity: EntitySet, version: str, values: dict, creating: bool) -> tuple[dict, dict]:
     """(values the rules may use, read-only values the client sent)."""
     writable, read_only = {}, {}
-    guarded = entity.rules.guarded if entity.rules else frozenset()
     for name, value in values.items():
-        prop = entity.prop(version, name)
-        settable = creating and version in prop.settable_on_create
-        if prop.read_only and not settable and name not in guarded:
-            read_only[name] = value
-        else:
+        if entity.prop(version, name).client_writable(version, creating):
             writable[name] = value
+        else:
+            read_only[name] = value
     return writable, read_only
 
 

@@ -96,9 +96,7 @@ def _property(parent: ET.Element, name: str, kind: Kind, nullable: bool = True) 
 def _computed(entity: EntitySet, prop: Prop, version: str) -> bool:
     """Read-only to clients: the server sets it. Not the key: v2.0 takes a client's id on
     create, and generic clients expect the key among the properties they may send."""
-    guarded = entity.rules.guarded if entity.rules else frozenset()
-    settable = version in prop.settable_on_create or prop.name == "id"
-    return prop.read_only and not settable and prop.name not in guarded
+    return prop.name != "id" and not prop.client_writable(version, creating=True)
 
 
 def _entity_type(schema: ET.Element, entity: EntitySet, version: str, complex_types: dict) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bc_mock.entities import REGISTRY, EntitySet, Navigation
-from bc_mock.store import Company, Namespace, Row
+from bc_mock.store import Company, Namespace, Row, Table
 
 # the target_field of a company's navigations: their rows live in that company's tables
 CONTAINED = "<company>"
@@ -48,16 +48,12 @@ def follow(
     """The rows ``nav`` of ``row`` leads to: a list (many), else one row or None."""
     target = REGISTRY[nav.target]
     company = scope.company_of(entity, row)
-    table = company.tables.get(target.name, {}) if company is not None else {}
+    table = company.tables[target.name] if company is not None else Table()
     if nav.many:
         if nav.target_field == CONTAINED:
             rows = list(table.values())
         else:
-            key = row.data[nav.source_field]
-            lookup = getattr(table, "lookup", None)  # the store's indexed tables answer directly
-            rows = lookup(**{nav.target_field: key}) if lookup else None
-            if rows is None:
-                rows = [r for r in list(table.values()) if r.data.get(nav.target_field) == key]
+            rows = table.matching(**{nav.target_field: row.data[nav.source_field]})
         return [r for r in rows if target.visible(version, r.data)]
     found = table.get(row.data.get(nav.source_field))
     return found if found is not None and target.visible(version, found.data) else None

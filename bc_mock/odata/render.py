@@ -52,9 +52,8 @@ class Renderer:
         result = follow(self.scope, entity, self.version, expansion.nav, row)
         if not expansion.nav.many:
             return {name: None if result is None else child.record(target, result, nested)}
-        if target.rules:
-            parent = None if expansion.nav.target_field == CONTAINED else row.data
-            target.rules.check_list(parent, nested.equalities)
+        parent = None if expansion.nav.target_field == CONTAINED else row.data
+        target.rules.check_list(parent, nested.equalities)
         rows = [r for r in result if nested.matches(r.data)]
         total = len(rows)
         rows = ordered(rows, target, nested.orderby)[nested.skip or 0 :]
