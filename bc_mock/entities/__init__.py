@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bc_mock.entities.dimensions import dimensions
 from bc_mock.entities.journals import customer_payment_journals
 from bc_mock.entities.model import VERSIONS, EntitySet, Navigation, Prop
 from bc_mock.entities.payments import customer_payments
@@ -14,6 +15,7 @@ REGISTRY: dict[str, EntitySet] = {
         accounts,
         customers,
         sales_invoices,
+        dimensions,
         customer_payment_journals,
         customer_payments,
     )
