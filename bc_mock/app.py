@@ -14,6 +14,7 @@ from bc_mock import errors, hooks, jsonio, limits
 from bc_mock.api.views import bp as api_bp
 from bc_mock.config import Settings
 from bc_mock.control import bp as control_bp
+from bc_mock.exceptions import RuleError
 from bc_mock.faults import FaultSet, load_rules
 from bc_mock.journal import Journal
 from bc_mock.ratelimit import RateLimiter, parse_limit
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(control_bp)
     app.register_blueprint(api_bp)
     app.register_error_handler(errors.BcError, _render_bc_error)
+    app.register_error_handler(RuleError, _render_rule_error)
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
     return app
@@ -108,6 +110,10 @@ def _render(error: errors.BcError) -> Response:
 
 def _render_bc_error(error: errors.BcError) -> Response:
     return _render(error)
+
+
+def _render_rule_error(error: RuleError) -> Response:
+    return _render(errors.bad_request(str(error)))
 
 
 def _render_http_exception(error: HTTPException) -> Response:

@@ -28,6 +28,7 @@ import threading
 from dataclasses import dataclass, field
 
 from bc_mock import errors
+from bc_mock.exceptions import RuleError
 from bc_mock.globs import glob_match
 
 MATCH_KEYS = ("method", "path", "tenant", "environment", "header")
@@ -61,13 +62,6 @@ DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
     503: ("Internal_TenantUnavailable", "The tenant '{tenant}' is not accessible"),
     504: ("GatewayTimeout", "The request took longer than 10 minutes to complete and was aborted."),
 }
-
-
-class RuleError(errors.BcError, ValueError):
-    """A malformed fault rule (400 in BC's format over HTTP, a ValueError in Python)."""
-
-    def __init__(self, message: str):
-        super().__init__(400, "BadRequest", message)
 
 
 @dataclass
@@ -211,10 +205,13 @@ class FaultSet:
         with self._lock:
             return [rule.to_json() for rule in self._rules if _for_tenant(rule, tenant)]
 
-    def remove(self, rule_id: str) -> bool:
+    def remove(self, rule_id: str, tenant: str | None = None) -> bool:
+        """Remove the rule ``rule_id`` (only if it is scoped to ``tenant``, when given)."""
         with self._lock:
             before = len(self._rules)
-            self._rules = [rule for rule in self._rules if rule.id != rule_id]
+            self._rules = [
+                rule for rule in self._rules if rule.id != rule_id or not _for_tenant(rule, tenant)
+            ]
             return len(self._rules) < before
 
     def clear(self, tenant: str | None = None) -> None:

@@ -43,11 +43,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def bc_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
     """The session's bc_mock server: in-process, or the one given with --bc-mock-url."""
+    from bc_mock.exceptions import SeedError, ServerUnavailableError
     from bc_mock.server import MockServer
 
     url = request.config.getoption("bc_mock_url")
     fixtures = request.config.getoption("bc_mock_fixtures")
-    server = MockServer(fixtures=fixtures, url=url).start()
+    try:
+        server = MockServer(fixtures=fixtures, url=url).start()
+    except (SeedError, ServerUnavailableError) as error:
+        # one line for the whole run, rather than the same traceback under every test
+        pytest.exit(f"bc_mock: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     try:
         yield server
     finally:

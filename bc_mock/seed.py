@@ -31,14 +31,11 @@ from bc_mock import errors
 from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.kinds import InvalidValue, Kind
 from bc_mock.entities.rules import CompanyView, FieldError
+from bc_mock.exceptions import SeedError
 from bc_mock.store import Company, Store, Table
 
 # when the seed's records were "last modified", unless a fixture says otherwise
 SEED_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
-
-
-class SeedError(Exception):
-    """A fixture is wrong; the message says where and why."""
 
 
 def bundled_fixtures() -> Path:

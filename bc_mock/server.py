@@ -1,29 +1,62 @@
-"""MockServer: bc_mock in-process on a background thread, or attached to a running one by URL.
+"""MockServer: bc_mock for tests, in-process on a background thread or attached to a running one.
 
     with MockServer() as mock:
         requests.get(mock.api_url() + "/companies")
         mock.faults.add(method="POST", path="*/customerPayments*", preset="throttled", times=1)
         mock.assert_requested("GET", "companies")
 
-In-process, control calls (reset, faults, journal) go straight to the app's state: a reset
-costs microseconds. Attached by ``url`` (the container, a shared server), they go over the
-/_mock endpoints; with ``tenant`` set, the mock is scoped to that tenant: API URLs point at
-it, new fault rules apply only to it, and ``requests()``/``faults.clear()`` see only it.
+Two backends do the same work behind the same methods. In-process (the default), control
+calls (reset, faults, journal) go straight to the app's state: a reset costs microseconds.
+Attached by ``url`` (the container, a shared server), they go over the /_mock endpoints, and
+the mock works on a tenant of its own (``tenant``, or a new unique one): it starts by
+resetting that tenant and, when it stops, removes what it added there (data, fault rules,
+journal entries), so running the same test twice against one server gives the same result.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
+from typing import Any, Protocol
 
 from bc_mock.config import Settings
-from bc_mock.dropper import waitress_dropper
+from bc_mock.contracts import FaultRule, JournalEntry
+from bc_mock.exceptions import ControlError, RuleError, ServerUnavailableError
 
 API_VERSION = "v2.0"
+# the Settings a MockServer takes as keywords (host and port are arguments of their own)
+SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings) if f.name not in ("host", "port"))
+
+
+class _Backend(Protocol):
+    """What a MockServer asks of the server it drives; ``tenant`` None means every tenant."""
+
+    url: str
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def reset(self, tenant: str | None) -> None: ...
+    def journal(self, tenant: str | None, filters: dict[str, Any]) -> list[JournalEntry]: ...
+    def clear_journal(self, tenant: str | None) -> None: ...
+    def add_rule(self, rule: dict) -> FaultRule: ...
+    def rules(self, tenant: str | None) -> list[FaultRule]: ...
+    def remove_rule(self, rule_id: str, tenant: str | None) -> None: ...
+    def clear_rules(self, tenant: str | None) -> None: ...
 
 
 class MockServer:
-    """A bc_mock server for tests; see the module docstring."""
+    """A bc_mock server for tests; see the module docstring.
+
+    ``fixtures`` and the keyword settings (``require_auth``, ``page_size``, ``rate_limit``,
+    ``journal_size``, ``max_body``, ``faults``: the ``bc-mock`` command's options, named as in
+    ``bc_mock.Settings``) configure an in-process server; ``url`` attaches to a running one
+    instead, which keeps the options it was started with.
+    """
 
     def __init__(
         self,
@@ -33,85 +66,54 @@ class MockServer:
         *,
         host: str = "127.0.0.1",
         tenant: str | None = None,
-        rate_limit: str | None = None,
-        journal_size: int | None = None,
-        faults_file: str | None = None,
         threads: int = 8,
+        faults_file: str | None = None,
+        **settings: Any,
     ):
-        if url and (fixtures or rate_limit or journal_size is not None or faults_file):
-            raise ValueError(
-                "fixtures, rate_limit, journal_size and faults_file configure an in-process "
-                "server; a server attached by url keeps the options it was started with"
-            )
-        self.tenant = tenant
-        self._settings = Settings(
-            host=host, port=port, fixtures=fixtures, rate_limit=rate_limit, faults=faults_file
-        )
-        if journal_size is not None:
-            self._settings.journal_size = journal_size
-        self._threads = threads
-        self._attached_url = url.rstrip("/") if url else None
-        self._url: str | None = self._attached_url
-        self._app = None
-        self._server = None
-        self._thread: threading.Thread | None = None
-        self._is_view = False
-        self._stopping = threading.Event()
+        unknown = sorted(set(settings) - set(SETTING_NAMES))
+        if unknown:
+            raise TypeError(f"MockServer got unknown settings {unknown}; known: {', '.join(SETTING_NAMES)}")
+        if faults_file is not None:
+            settings["faults"] = faults_file  # the older name of the `faults` setting
+        if url:
+            if fixtures or settings:
+                raise ValueError(
+                    "fixtures and settings configure an in-process server; a server attached by url "
+                    "keeps the options it was started with"
+                )
+            self.tenant: str | None = tenant or _new_tenant()
+            self._backend: _Backend = _Attached(url.rstrip("/"))
+        else:
+            if threads < 1:
+                raise ValueError(f"threads must be at least 1, not {threads}")
+            self.tenant = tenant
+            self._backend = _InProcess(Settings(host=host, port=port, fixtures=fixtures, **settings), threads)
+        self._owner = True  # a view made by for_tenant() does not own the server it looks at
+        self._started = False
         self.faults = Faults(self)
 
     # --- life cycle -----------------------------------------------------------
 
     def start(self) -> MockServer:
-        if self._attached_url:
-            try:
-                self._control("GET", "/_mock/health")  # fail now, clearly, if nothing answers there
-            except (OSError, RuntimeError, ValueError) as error:
-                raise ConnectionError(f"no bc_mock answers at {self.url}: {error}") from None
-            return self
-        if self._thread is not None:
-            return self
-        from waitress import create_server
-
-        from bc_mock.app import create_app
-
-        self._app = create_app(self._settings)
-        self._server = create_server(
-            self._app,
-            host=self._settings.host,
-            port=self._settings.port,
-            threads=self._threads,
-            clear_untrusted_proxy_headers=True,
-        )
-        self._app.extensions["bc_mock"].drop_connection = waitress_dropper(self._server)
-        self._url = f"http://{self._settings.host}:{self._server.effective_port}"
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._serve, name="bc-mock", daemon=True)
-        self._thread.start()
+        if not self._started:
+            self._backend.start()
+            self._started = True
+            if self.attached:
+                self.reset()  # a tenant of its own, from the seed
         return self
 
-    def _serve(self) -> None:
-        from waitress import wasyncore
-
-        # our own loop, so that stop() can end it promptly by pulling waitress's trigger
-        while not self._stopping.is_set():
-            wasyncore.loop(timeout=1.0, map=self._server._map, count=1)
-
     def stop(self) -> None:
-        if self._thread is None or self._is_view:
-            return  # a tenant-scoped view does not own the server it looks at
-        from waitress import wasyncore
-
-        self._stopping.set()
-        self._server.pull_trigger()
-        self._thread.join(timeout=5)
-        self._server.task_dispatcher.shutdown(timeout=5)
-        wasyncore.close_all(self._server._map)
-        self._thread = None
+        if not self._started or not self._owner:
+            return
+        if self.attached:
+            self.reset()  # leaves nothing of this mock's behind on the shared server
+        self._backend.stop()
+        self._started = False
 
     def __enter__(self) -> MockServer:  # noqa: PYI034 (Self needs Python 3.11)
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # --- where it is ------------------------------------------------------------
@@ -119,13 +121,18 @@ class MockServer:
     @property
     def url(self) -> str:
         """The server's base URL, e.g. http://127.0.0.1:41234."""
-        if self._url is None:
+        if not self._started:
             raise RuntimeError("the MockServer is not started: use `with MockServer() as mock:` or .start()")
-        return self._url
+        return self._backend.url
+
+    @property
+    def attached(self) -> bool:
+        """Whether this mock drives a server running elsewhere (``url=...``)."""
+        return isinstance(self._backend, _Attached)
 
     @property
     def in_process(self) -> bool:
-        return self._app is not None
+        return not self.attached
 
     def api_url(
         self, version: str = API_VERSION, tenant: str | None = None, environment: str | None = None
@@ -133,8 +140,8 @@ class MockServer:
         """The API root, in the URL form BC uses for what is given (see the README's URL roots).
 
         Nothing given: ``/api/<version>`` (tenant "default", environment "production"), unless
-        the mock is scoped to a tenant; an environment alone: ``/v2.0/<env>/api/<version>``; a
-        tenant: ``/v2.0/<tenant>/<env or production>/api/<version>``.
+        the mock works on a tenant of its own; an environment alone: ``/v2.0/<env>/api/<version>``;
+        a tenant: ``/v2.0/<tenant>/<env or production>/api/<version>``.
         """
         tenant = tenant or self.tenant
         if tenant:
@@ -144,12 +151,15 @@ class MockServer:
         return f"{self.url}/api/{version}"
 
     def for_tenant(self, tenant: str | None = None) -> MockServer:
-        """A view of this server scoped to ``tenant`` (a new unique one by default)."""
+        """A view of this server that works on ``tenant`` only (a new unique one by default).
+
+        The view shares the server: stopping it stops nothing. ``reset()`` on it resets its tenant.
+        """
         view = MockServer.__new__(MockServer)
         view.__dict__.update(self.__dict__)
-        view.tenant = tenant or f"t-{uuid.uuid4().hex[:12]}"
+        view.tenant = tenant or _new_tenant()
         view.faults = Faults(view)
-        view._is_view = True
+        view._owner = False
         return view
 
     # --- control ------------------------------------------------------------------
@@ -157,13 +167,21 @@ class MockServer:
     def reset(self) -> None:
         """Fresh data, no fault rules, an empty journal, no rate-limit counts.
 
-        Scoped to a tenant, only that tenant's are reset (its data is freed on the server);
-        other tenants on a shared server are not touched.
+        On a mock with a tenant of its own, only that tenant's (its data is freed on the
+        server); other tenants on a shared server are not touched.
         """
-        if self.in_process:
-            self._app.extensions["bc_mock"].reset(self.tenant)
-        else:
-            self._control("POST", "/_mock/reset", params={"tenant": self.tenant})
+        self._backend.reset(self.tenant)
+
+    def journal(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | str | None = None,
+        since: str | None = None,
+    ) -> list[JournalEntry]:
+        """Request journal entries (oldest first) matching all that is given (see the README)."""
+        filters = {"method": method, "path": path, "status": status, "since": since}
+        return self._backend.journal(self.tenant, filters)
 
     def requests(
         self,
@@ -171,33 +189,25 @@ class MockServer:
         path: str | None = None,
         status: int | str | None = None,
         since: str | None = None,
-    ) -> list[dict]:
-        """Journal entries (oldest first) matching all that is given; see the README's entry keys."""
-        if self.in_process:
-            from bc_mock.journal import parse_time
+    ) -> list[JournalEntry]:
+        """The same as ``journal()`` (its earlier name, kept working)."""
+        return self.journal(method, path, status, since)
 
-            journal = self._app.extensions["bc_mock"].journal
-            return journal.entries(method, path, status, parse_time(since) if since else None, self.tenant)
-        params = {"method": method, "path": path, "status": status, "since": since, "tenant": self.tenant}
-        return self._control("GET", "/_mock/requests", params=params)["value"]
-
-    def _clear_requests(self) -> None:
-        if self.in_process:
-            self._app.extensions["bc_mock"].journal.clear(self.tenant)
-        else:
-            self._control("DELETE", "/_mock/requests", params={"tenant": self.tenant})
+    def clear_journal(self) -> None:
+        """Empty the journal (only this mock's tenant's entries when it has a tenant of its own)."""
+        self._backend.clear_journal(self.tenant)
 
     def clear_requests(self) -> None:
-        """Empty the journal (only this tenant's entries when scoped to one)."""
-        self._clear_requests()
+        """The same as ``clear_journal()`` (its earlier name, kept working)."""
+        self.clear_journal()
 
-    def assert_requested(self, method: str, path: str, times: int | None = None) -> list[dict]:
+    def assert_requested(self, method: str, path: str, times: int | None = None) -> list[JournalEntry]:
         """Assert that ``method`` ``path`` (a glob) was requested (exactly ``times`` times, if given).
 
         Returns the matching entries. The failure message lists every request received.
         """
         __tracebackhide__ = True  # pytest shows the caller's line, not this one
-        found = self.requests(method=method, path=path)
+        found = self.journal(method=method, path=path)
         if (len(found) >= 1) if times is None else (len(found) == times):
             return found
         wanted = "at least once" if times is None else f"{times} time{'s' if times != 1 else ''}"
@@ -211,26 +221,185 @@ class MockServer:
         self.assert_requested(method, path, times=0)
 
     def _received(self) -> str:
-        entries = self.requests()
+        entries = self.journal()
         if not entries:
             return "No requests were received."
         lines = [f"  {e['method']} {e['apiPath'] or e['path']} -> {_outcome(e)}" for e in entries]
         return f"Received {len(entries)} request{'s' if len(entries) != 1 else ''}:\n" + "\n".join(lines)
 
-    def _control(self, method: str, path: str, json: dict | None = None, params: dict | None = None):
-        """One call to the attached server's /_mock endpoints (standard library only)."""
-        import json as jsonlib
-        import urllib.error
-        import urllib.parse
-        import urllib.request
 
+def _new_tenant() -> str:
+    return f"t-{uuid.uuid4().hex[:12]}"
+
+
+def _outcome(entry: JournalEntry) -> str:
+    if entry["dropped"]:
+        return "dropped"
+    return "no answer yet" if entry["status"] is None else str(entry["status"])
+
+
+class Faults:
+    """``mock.faults``: add, list and remove fault rules (the same keys as the JSON rules).
+
+    On a mock with a tenant of its own, new rules apply to that tenant only, and listing,
+    removing and clearing see only its rules.
+    """
+
+    def __init__(self, mock: MockServer):
+        self._mock = mock
+
+    def add(self, **rule: Any) -> FaultRule:
+        """Add one rule; returns it as stored, with its ``id``. RuleError if it is malformed."""
+        if isinstance(rule.get("delayMs"), tuple):
+            rule["delayMs"] = list(rule["delayMs"])
+        if self._mock.tenant and "tenant" not in rule:
+            rule["tenant"] = self._mock.tenant
+        return self._mock._backend.add_rule(rule)
+
+    def list(self) -> list[FaultRule]:
+        return self._mock._backend.rules(self._mock.tenant)
+
+    def remove(self, rule_id: str) -> None:
+        """Remove one rule; ControlError if there is none with that id (in this mock's scope)."""
+        self._mock._backend.remove_rule(rule_id, self._mock.tenant)
+
+    def clear(self) -> None:
+        self._mock._backend.clear_rules(self._mock.tenant)
+
+
+def unknown_rule(rule_id: str) -> ControlError:
+    return ControlError(f"There is no fault rule with id '{rule_id}'.")
+
+
+# --- the backends ------------------------------------------------------------------------
+
+
+class _InProcess:
+    """The app on waitress, on a background thread of this process."""
+
+    def __init__(self, settings: Settings, threads: int):
+        self.settings = settings
+        self.threads = threads
+        self.url = ""
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        from waitress import create_server
+
+        from bc_mock.app import create_app
+        from bc_mock.dropper import waitress_dropper
+
+        app = create_app(self.settings)
+        self.state = app.extensions["bc_mock"]
+        self._server = create_server(
+            app,
+            host=self.settings.host,
+            port=self.settings.port,
+            threads=self.threads,
+            clear_untrusted_proxy_headers=True,
+        )
+        self.state.drop_connection = waitress_dropper(self._server)
+        self.url = f"http://{self.settings.host}:{self._server.effective_port}"
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, name="bc-mock", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        from waitress import wasyncore
+
+        # our own loop, so that stop() can end it promptly by pulling waitress's trigger
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=1.0, map=self._server._map, count=1)
+
+    def stop(self) -> None:
+        from waitress import wasyncore
+
+        self._stopping.set()
+        self._server.pull_trigger()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown(timeout=5)
+        wasyncore.close_all(self._server._map)
+        self._thread = None
+
+    def reset(self, tenant: str | None) -> None:
+        self.state.reset(tenant)
+
+    def journal(self, tenant: str | None, filters: dict[str, Any]) -> list[JournalEntry]:
+        from bc_mock.journal import parse_time
+
+        since = filters["since"]
+        return self.state.journal.entries(
+            filters["method"],
+            filters["path"],
+            filters["status"],
+            parse_time(since) if since else None,
+            tenant,
+        )
+
+    def clear_journal(self, tenant: str | None) -> None:
+        self.state.journal.clear(tenant)
+
+    def add_rule(self, rule: dict) -> FaultRule:
+        return self.state.faults.add(rule).to_json()
+
+    def rules(self, tenant: str | None) -> list[FaultRule]:
+        return self.state.faults.list(tenant)
+
+    def remove_rule(self, rule_id: str, tenant: str | None) -> None:
+        if not self.state.faults.remove(rule_id, tenant):
+            raise unknown_rule(rule_id)
+
+    def clear_rules(self, tenant: str | None) -> None:
+        self.state.faults.clear(tenant)
+
+
+class _Attached:
+    """A server running elsewhere, driven over its /_mock endpoints (standard library only)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def start(self) -> None:
+        try:
+            self._control("GET", "/_mock/health")  # fail now, clearly, if nothing answers there
+        except (OSError, ControlError, ValueError) as error:
+            raise ServerUnavailableError(f"no bc_mock answers at {self.url}: {error}") from None
+
+    def stop(self) -> None:
+        pass  # the server is not ours to stop
+
+    def reset(self, tenant: str | None) -> None:
+        self._control("POST", "/_mock/reset", params={"tenant": tenant})
+
+    def journal(self, tenant: str | None, filters: dict[str, Any]) -> list[JournalEntry]:
+        return self._control("GET", "/_mock/requests", params={**filters, "tenant": tenant})["value"]
+
+    def clear_journal(self, tenant: str | None) -> None:
+        self._control("DELETE", "/_mock/requests", params={"tenant": tenant})
+
+    def add_rule(self, rule: dict) -> FaultRule:
+        return self._control("POST", "/_mock/faults", body=rule)
+
+    def rules(self, tenant: str | None) -> list[FaultRule]:
+        return self._control("GET", "/_mock/faults", params={"tenant": tenant})["value"]
+
+    def remove_rule(self, rule_id: str, tenant: str | None) -> None:
+        path = f"/_mock/faults/{urllib.parse.quote(rule_id, safe='')}"
+        self._control("DELETE", path, params={"tenant": tenant})
+
+    def clear_rules(self, tenant: str | None) -> None:
+        self._control("DELETE", "/_mock/faults", params={"tenant": tenant})
+
+    def _control(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> Any:
         query = urllib.parse.urlencode(
             {key: value for key, value in (params or {}).items() if value is not None}
         )
-        data = None if json is None else jsonlib.dumps(json).encode()
         call = urllib.request.Request(
             self.url + path + (f"?{query}" if query else ""),
-            data=data,
+            data=None if body is None else json.dumps(body).encode(),
             method=method,
             headers={"Content-Type": "application/json"},
         )
@@ -240,62 +409,15 @@ class MockServer:
         except urllib.error.HTTPError as error:
             message = _error_message(error.read()) or str(error)
             if error.code == 400 and path.startswith("/_mock/faults"):
-                from bc_mock.faults import RuleError
-
                 raise RuleError(message) from None
-            raise RuntimeError(
+            raise ControlError(
                 f"bc_mock at {self.url} answered {method} {path} with {error.code}: {message}"
             ) from None
-        return jsonlib.loads(content) if content else None
+        return json.loads(content) if content else None
 
 
 def _error_message(raw: bytes) -> str | None:
-    import json
-
     try:
         return json.loads(raw)["error"]["message"].split("  CorrelationId:")[0]
     except (ValueError, KeyError, TypeError):
         return None
-
-
-def _outcome(entry: dict) -> str:
-    if entry["dropped"]:
-        return "dropped"
-    return "no answer yet" if entry["status"] is None else str(entry["status"])
-
-
-class Faults:
-    """``mock.faults``: add, list and clear fault rules (the same keys as the JSON rules)."""
-
-    def __init__(self, mock: MockServer):
-        self._mock = mock
-
-    def _set(self):
-        return self._mock._app.extensions["bc_mock"].faults
-
-    def add(self, **rule) -> dict:
-        """Add one rule; returns it as stored, with its ``id``. Scoped mocks default ``tenant``."""
-        if isinstance(rule.get("delayMs"), tuple):
-            rule["delayMs"] = list(rule["delayMs"])
-        if self._mock.tenant and "tenant" not in rule:
-            rule["tenant"] = self._mock.tenant
-        if self._mock.in_process:
-            return self._set().add(rule).to_json()
-        return self._mock._control("POST", "/_mock/faults", json=rule)
-
-    def list(self) -> list[dict]:
-        if self._mock.in_process:
-            return self._set().list(self._mock.tenant)
-        return self._mock._control("GET", "/_mock/faults", params={"tenant": self._mock.tenant})["value"]
-
-    def remove(self, rule_id: str) -> None:
-        if self._mock.in_process:
-            self._set().remove(rule_id)
-        else:
-            self._mock._control("DELETE", f"/_mock/faults/{rule_id}")
-
-    def clear(self) -> None:
-        if self._mock.in_process:
-            self._set().clear(self._mock.tenant)
-        else:
-            self._mock._control("DELETE", "/_mock/faults", params={"tenant": self._mock.tenant})

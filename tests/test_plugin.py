@@ -6,6 +6,7 @@ which is faster and loads the plugin through the same pytest11 entry point.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -142,5 +143,18 @@ def test_external_server_url_isolates_tests_by_tenant_under_xdist(pytester: pyte
 def test_external_server_url_that_does_not_answer(pytester: pytest.Pytester):
     pytester.makepyfile("def test_needs_the_mock(bc_mock):\n    pass\n")
     result = pytester.runpytest("--bc-mock-url=http://127.0.0.1:9", "-p", "no:cacheprovider")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*ConnectionError: no bc_mock answers at http://127.0.0.1:9*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(["*bc_mock: no bc_mock answers at http://127.0.0.1:9*"])
+
+
+def test_a_fixture_mistake_is_one_usage_error_not_a_traceback_per_test(pytester: pytest.Pytester):
+    fixture = json.loads((FIXTURES / "cronus-usa.json").read_text())
+    fixture["customers"][0]["displayNmae"] = fixture["customers"][0].pop("displayName")
+    (pytester.path / "fixtures.json").write_text(json.dumps(fixture))
+    pytester.makepyfile("def test_one(bc_mock):\n    pass\n\n\ndef test_two(bc_mock):\n    pass\n")
+    result = pytester.runpytest("--bc-mock-fixtures=fixtures.json", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    output = result.stdout.str()
+    assert "field 'displayNmae': unknown field (did you mean 'displayName'?)" in output
+    assert output.count("displayNmae") == 1  # once for the run, not once per test
+    assert "Traceback" not in output

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 import bc_mock
-from bc_mock import MockServer
+from bc_mock import ControlError, MockServer, RuleError, ServerUnavailableError
 from tests.helpers import GENERAL, JOURNAL_ENTRY_KEYS, USA
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -177,28 +177,57 @@ def test_assert_requested_failure_with_nothing_received(mock):
 
 def test_attached_by_url_works_over_the_control_endpoints(mock):
     attached = MockServer(url=mock.url + "/").start()
-    assert attached.url == mock.url and not attached.in_process
+    assert attached.url == mock.url and attached.attached and not attached.in_process
+    # a tenant of its own: its API URLs point there, and its rules apply there only
+    assert attached.tenant and attached.api_url().startswith(f"{mock.url}/v2.0/{attached.tenant}/")
     rule = attached.faults.add(path="companies", preset="timeout", times=1)
-    assert requests.get(mock.api_url() + "/companies").status_code == 408
-    assert [r["id"] for r in attached.faults.list()] == [rule["id"]] and attached.faults.list()[0][
-        "hits"
-    ] == 1
-    assert [e["status"] for e in attached.requests(path="companies")] == [408]
+    assert requests.get(mock.api_url() + "/companies").status_code == 200  # another tenant
+    assert requests.get(attached.api_url() + "/companies").status_code == 408
+    assert [(r["id"], r["hits"]) for r in attached.faults.list()] == [(rule["id"], 1)]
+    assert [e["status"] for e in attached.journal(path="companies")] == [408]
     attached.assert_requested("GET", "companies", times=1)
-    requests.post(_journals(mock), json={"code": "NEW"})
+    assert requests.post(_journals(attached), json={"code": "NEW"}).status_code == 201
     attached.reset()
-    assert mock.requests() == [] and mock.faults.list() == []
-    assert "NEW" not in [j["code"] for j in requests.get(_journals(mock)).json()["value"]]
-    with pytest.raises(ValueError, match="Unknown preset"):
+    assert attached.journal() == [] and attached.faults.list() == []
+    assert "NEW" not in [j["code"] for j in requests.get(_journals(attached)).json()["value"]]
+    with pytest.raises(RuleError, match="Unknown preset"):
         attached.faults.add(path="*", preset="nope")
     attached.stop()
+
+
+def test_attaching_starts_clean_and_leaves_nothing_behind(mock):
+    with MockServer(url=mock.url, tenant="shared-run") as first:
+        assert requests.post(_journals(first), json={"code": "LEFT"}).status_code == 201
+        first.faults.add(path="*/customerPaymentJournals", status=503)
+        assert requests.get(_journals(first)).status_code == 503
+    # stopping removed its rules, data and journal entries from the shared server
+    assert mock.faults.list() == [] and mock.journal() == []
+    with MockServer(url=mock.url, tenant="shared-run") as second:  # the same tenant, a second run
+        assert second.faults.list() == [] and second.journal() == []
+        assert requests.get(second.api_url() + "/companies").status_code == 200
+        codes = [j["code"] for j in requests.get(_journals(second)).json()["value"]]
+        assert codes == ["BANK", "GENERAL"]
+
+
+def test_removing_an_unknown_rule_fails_alike_in_process_and_attached(mock):
+    with MockServer(url=mock.url) as attached:
+        for server in (mock, attached):
+            with pytest.raises(ControlError, match="no fault rule with id 'f999'"):
+                server.faults.remove("f999")
+        own = attached.faults.add(path="companies", status=500)
+        other = mock.for_tenant("elsewhere")
+        with pytest.raises(ControlError):
+            other.faults.remove(own["id"])  # not in that view's scope: it stays
+        assert [r["id"] for r in attached.faults.list()] == [own["id"]]
+        attached.faults.remove(own["id"])
+        assert attached.faults.list() == []
 
 
 def test_attaching_to_nothing_fails_clearly():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(ConnectionError, match=f"no bc_mock answers at http://127.0.0.1:{port}"):
+    with pytest.raises(ServerUnavailableError, match=f"no bc_mock answers at http://127.0.0.1:{port}"):
         MockServer(url=f"http://127.0.0.1:{port}").start()
 
 

@@ -12,7 +12,7 @@ import json
 from flask import Blueprint, Response, current_app, request
 
 from bc_mock import __version__, errors
-from bc_mock.faults import RuleError
+from bc_mock.exceptions import RuleError
 from bc_mock.journal import parse_time
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
@@ -87,7 +87,7 @@ def clear_faults() -> Response:
 
 @bp.delete("/faults/<rule_id>")
 def delete_fault(rule_id: str) -> Response:
-    if not _state().faults.remove(rule_id):
+    if not _state().faults.remove(rule_id, _tenant()):
         raise errors.BcError(404, "BadRequest_NotFound", f"There is no fault rule with id '{rule_id}'.")
     return Response(status=204)
 
