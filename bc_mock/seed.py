@@ -69,11 +69,20 @@ def add_seed_records(store: Store, company_id: str, set_name: str, records: Iter
     For large data sets (benchmarks, load tests) that fixtures would take long to load through
     the rules: each record holds Python values (``Decimal``, ``datetime.date``, aware
     ``datetime.datetime``, lower-case GUID strings) under the API's property names; the
-    properties it leaves out get BC's blank values. Call it before the store serves requests
-    (namespaces made earlier keep the seed they copied). Returns how many records were added.
+    properties it leaves out get BC's blank values. Returns how many records were added.
+
+    Call it before the store serves requests: once a namespace has copied the seed (a tenant's
+    first request does), the seed's tables are shared and read-only, also after a reset, and
+    adding to them raises a ``RuntimeError`` (nothing is added).
     """
     entity = REGISTRY[set_name]
     table = store.seed_company(company_id).tables[set_name]
+    if table.frozen:
+        raise RuntimeError(
+            f"add_seed_records: the seed's {set_name} of company {company_id} is shared with namespaces "
+            "(the store has served requests) and can no longer change: add seed records before the "
+            "store serves any"
+        )
     added = 0
     batch: list[dict] = []
     for record in records:

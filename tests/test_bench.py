@@ -1,16 +1,23 @@
-"""The benchmark's command and its table (the benchmark itself is not a test: it needs minutes)."""
+"""The benchmark's command and its table (the benchmark itself is not a test: it needs minutes).
+
+The benchmark lives in benchmarks/ at the project's root, beside the package, not in it.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from bc_mock import bench
+from benchmarks import report
+
+ROOT = Path(__file__).parent.parent
 
 
 def test_the_benchmark_command_explains_itself():
     done = subprocess.run(
-        [sys.executable, "-m", "bc_mock.bench", "--help"],
+        [sys.executable, "-m", "benchmarks", "--help"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
@@ -32,7 +39,7 @@ def test_the_table_says_which_targets_are_met():
         "process_startup": {"bc_mock_ms": 200.0, "hello_ms": 100.0},  # 2x: missed
         "http_reset": {"http_reset_ms": 0.3},
     }
-    table = bench.print_table(bench.build_rows(figures))
+    table = report.print_table(report.build_rows(figures))
     lines = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
     assert lines["In-process start: MockServer start to first answer"].rstrip(" |").endswith("yes")
     assert "2.00x hello-world" in lines["Process start: bc-mock spawn to first answer"]

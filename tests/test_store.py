@@ -1,10 +1,14 @@
-"""Unit tests of the store: indexed tables, nested transactions, namespaces."""
+"""Unit tests of the store: indexed tables, nested transactions, namespaces, large data in the seed."""
 
 from __future__ import annotations
 
 import pytest
 
+from bc_mock.app import create_app
+from bc_mock.config import Settings
+from bc_mock.seed import add_seed_records, load_store
 from bc_mock.store import Company, Store, Table
+from tests.helpers import USA
 
 
 def _store() -> tuple[Store, Table]:
@@ -126,3 +130,24 @@ def test_matching_uses_an_index_when_one_covers_the_fields_and_scans_otherwise()
     assert sorted(r.data["id"] for r in table.matching(journalId="j1")) == ["a", "c"]  # index
     assert sorted(r.data["id"] for r in table.matching(lineNumber=10000)) == ["a", "b"]  # scan
     assert len(table.matching()) == 3
+
+
+def test_add_seed_records_fills_in_blanks_and_refuses_once_namespaces_share_the_seed():
+    store = load_store()
+    customer = "c5000000-0000-4000-8000-000000000001"
+    records = [{"id": customer, "number": "BIG-1", "displayName": "Big Customer"}]
+    assert add_seed_records(store, USA, "customers", records) == 1
+    client = create_app(Settings(), store=store).test_client()
+    answer = client.get(f"/api/v2.0/companies({USA})/customers({customer})")  # a fresh namespace
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()
+    assert (body["number"], body["displayName"]) == ("BIG-1", "Big Customer")
+    blank_guid = "00000000-0000-0000-0000-000000000000"
+    assert (body["email"], body["balanceDue"], body["currencyId"]) == ("", 0, blank_guid)  # BC's blanks
+    later = [{"id": "c5000000-0000-4000-8000-000000000002", "number": "BIG-2"}]
+    with pytest.raises(RuntimeError, match="add seed records before the store serves any"):
+        add_seed_records(store, USA, "customers", later)
+    store.reset()  # the namespaces go, but the seed stays shared: still refused
+    with pytest.raises(RuntimeError, match="is shared with namespaces"):
+        add_seed_records(store, USA, "customers", later)
+    assert later[0]["id"] not in store.seed_company(USA).tables["customers"]
