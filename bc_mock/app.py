@@ -12,12 +12,12 @@ from werkzeug.exceptions import HTTPException
 
 from bc_mock import errors, hooks, jsonio, limits
 from bc_mock.api.views import bp as api_bp
-from bc_mock.config import Settings
+from bc_mock.config import Settings, parse_limit
 from bc_mock.control import bp as control_bp
 from bc_mock.exceptions import RuleError
 from bc_mock.faults import FaultSet, load_rules
 from bc_mock.journal import Journal
-from bc_mock.ratelimit import RateLimiter, parse_limit
+from bc_mock.ratelimit import RateLimiter
 from bc_mock.routing import LazyBuilderRule
 from bc_mock.seed import load_store
 from bc_mock.store import Store

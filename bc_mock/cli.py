@@ -52,19 +52,19 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         default=defaults.rate_limit,
         metavar="N/SECONDS",
         help="answer 429 with Retry-After, as BC does, beyond N requests per tenant in any "
-        "SECONDS (BC_MOCK_RATE_LIMIT; e.g. 600/60; default: no limit)",
+        "SECONDS; N alone means per 60 seconds (BC_MOCK_RATE_LIMIT; e.g. 600/60; default: no limit)",
     )
     parser.add_argument(
         "--journal-size",
-        type=int,
+        type=_whole(0),
         default=defaults.journal_size,
         metavar="N",
-        help="how many of the most recent requests the journal keeps (BC_MOCK_JOURNAL_SIZE; "
-        "default %(default)s)",
+        help="how many of the most recent requests the journal keeps; 0 keeps none "
+        "(BC_MOCK_JOURNAL_SIZE; default %(default)s)",
     )
     parser.add_argument(
         "--page-size",
-        type=_positive,
+        type=_whole(1),
         default=defaults.page_size,
         metavar="N",
         help="the most records a list returns in one page before an @odata.nextLink "
@@ -78,14 +78,26 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         help="the largest request body accepted, in bytes or with K, M or G; a larger one is "
         "answered 413 (BC_MOCK_MAX_BODY; default 16M)",
     )
-    parser.add_argument("--threads", type=int, default=8, help="worker threads (default %(default)s)")
+    parser.add_argument(
+        "--threads",
+        type=_whole(1),
+        default=defaults.threads,
+        metavar="N",
+        help="worker threads: how many requests are served at once (BC_MOCK_THREADS; default %(default)s)",
+    )
     return parser
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return int(text)
+def _whole(lowest: int):
+    """An argparse type: a whole number of at least ``lowest``."""
+
+    def parse(text: str) -> int:
+        digits = text.strip()
+        if not (digits.isascii() and digits.isdigit()) or int(digits) < lowest:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {lowest}, got {text!r}")
+        return int(digits)
+
+    return parse
 
 
 def _size(text: str) -> int:
@@ -95,28 +107,29 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def settings_from_args(argv: list[str] | None = None) -> tuple[Settings, argparse.Namespace]:
+def settings_from_args(argv: list[str] | None = None) -> Settings:
     try:
         defaults = Settings.from_env()
     except ValueError as error:  # a malformed BC_MOCK_* variable: usage and the message, exit 2
         build_parser(Settings()).error(str(error))
     parser = build_parser(defaults)
     args = parser.parse_args(argv)
-    if not 0 <= args.port <= 65535:
-        # waitress would silently take the port modulo 65536
-        parser.error(f"port must be between 0 and 65535, not {args.port}")
-    settings = Settings(
-        host=args.host,
-        port=args.port,
-        fixtures=args.fixtures,
-        require_auth=args.require_auth,
-        faults=args.faults,
-        rate_limit=args.rate_limit,
-        journal_size=args.journal_size,
-        page_size=args.page_size,
-        max_body=args.max_body,
-    )
-    return settings, args
+    try:
+        settings = Settings(
+            host=args.host,
+            port=args.port,
+            fixtures=args.fixtures,
+            require_auth=args.require_auth,
+            faults=args.faults,
+            rate_limit=args.rate_limit,
+            journal_size=args.journal_size,
+            page_size=args.page_size,
+            max_body=args.max_body,
+            threads=args.threads,
+        )
+    except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
+        parser.error(str(error))
+    return settings
 
 
 # On SIGTERM/SIGINT waitress waits for requests still running, 5 s by default. A mock need not
@@ -135,14 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     from bc_mock.dropper import waitress_dropper
     from bc_mock.seed import SeedError
 
-    settings, args = settings_from_args(argv)
+    settings = settings_from_args(argv)
     try:
         app = create_app(settings)
     except (SeedError, ValueError) as error:  # ValueError: a bad --faults file or --rate-limit
         print(f"bc-mock: error: {error}", file=sys.stderr, flush=True)
         return 2
     try:
-        server = create_server(app, host=settings.host, port=settings.port, threads=args.threads)
+        server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
     except (OSError, ValueError) as error:  # ValueError: a host name that does not resolve
         print(f"bc-mock: error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2

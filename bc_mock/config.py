@@ -33,6 +33,21 @@ class Settings:
     rate_limit: str | None = None  # "N/SECONDS": at most N requests per tenant in any SECONDS
     journal_size: int = 10_000  # the request journal keeps this many most recent requests
     max_body: int = DEFAULT_MAX_BODY  # bytes; a larger request body is answered 413
+    threads: int = 8  # waitress's worker threads: requests served at once
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Refuse values no server can run with, naming the setting (a ValueError)."""
+        if not 0 <= self.port <= 65535:  # waitress would silently take the port modulo 65536
+            raise ValueError(f"port must be between 0 and 65535, not {self.port}")
+        for name, lowest in (("page_size", 1), ("journal_size", 0), ("max_body", 1), ("threads", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+                raise ValueError(f"{name} must be a whole number of at least {lowest}, not {value!r}")
+        if self.rate_limit is not None:
+            parse_limit(self.rate_limit)
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> Settings:
@@ -49,17 +64,33 @@ class Settings:
         settings.rate_limit = env.get("BC_MOCK_RATE_LIMIT") or None
         if env.get("BC_MOCK_JOURNAL_SIZE"):
             settings.journal_size = _number(env, "BC_MOCK_JOURNAL_SIZE")
+        if env.get("BC_MOCK_THREADS"):
+            settings.threads = _number(env, "BC_MOCK_THREADS")
         if env.get("BC_MOCK_MAX_BODY"):
             try:
                 settings.max_body = parse_size(env["BC_MOCK_MAX_BODY"])
             except ValueError as error:
                 raise ValueError(f"BC_MOCK_MAX_BODY: {error}") from None
+        settings.validate()
         return settings
+
+
+def parse_limit(text: str) -> tuple[int, float]:
+    """``"600/60"`` -> (600, 60.0): at most N requests in any window of SECONDS; ``"600"`` alone
+    means per 60 seconds (BC's limits are per minute). ValueError, readable, when malformed."""
+    count, _, seconds = str(text).partition("/")
+    try:
+        limit, window = int(count), float(seconds or "60")
+    except ValueError:
+        raise ValueError(f"rate limit must look like N/SECONDS (e.g. 600/60), not {text!r}") from None
+    if limit < 1 or not 0 < window < float("inf"):
+        raise ValueError(f"rate limit must be at least 1 request per a positive number of seconds: {text!r}")
+    return limit, window
 
 
 def _number(env, name: str) -> int:
     """A whole number from the environment; a wrong one is a ValueError saying which variable."""
     text = env[name].strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"{name} must be a whole number, not {env[name]!r}")
     return int(text)

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import threading
 from dataclasses import dataclass, field
 
 from bc_mock import errors
 from bc_mock.exceptions import RuleError
-from bc_mock.globs import glob_match
+from bc_mock.globs import glob_match, is_literal
 
 MATCH_KEYS = ("method", "path", "tenant", "environment", "header")
 EFFECT_KEYS = ("status", "error", "headers", "delayMs", "drop", "preset")
@@ -263,6 +264,8 @@ def _validate(spec: object) -> dict:
     for key in ("path", "tenant", "environment"):
         if key in spec and not isinstance(spec[key], str):
             raise RuleError(f"'{key}' must be a string (a glob).")
+    if "path" in spec:
+        _check_path(spec["path"])
     method = spec.get("method")
     if method is not None and not (
         isinstance(method, str) or (isinstance(method, list) and all(isinstance(m, str) for m in method))
@@ -275,6 +278,44 @@ def _validate(spec: object) -> dict:
     _check_effects(spec)
     _check_triggers(spec)
     return spec
+
+
+# a whole URL path of the BC API: one of its roots, then anything
+_API_URL_PATH = re.compile(r"^/(v2\.0/[^/]+/([^/]+/)?)?api/v\d+\.\d+(/.*)?$")
+
+
+def _check_path(path: str) -> None:
+    """Refuse a path without ``*`` that no request can have: a rule that silently never fires
+    is a test that silently proves nothing."""
+    if not is_literal(path):
+        return
+    if path.startswith("/"):
+        if not _API_URL_PATH.match(path):
+            raise RuleError(
+                f"The path '{path}' never matches: a path starting with '/' is a whole URL path, which "
+                "starts with an API root such as /api/v2.0 or /v2.0/{tenant}/{environment}/api/v2.0."
+            )
+        return
+    known = _path_names()
+    for segment in path.split("/"):
+        name = segment.split("(", 1)[0]
+        if name not in known:
+            raise RuleError(
+                f"The path '{path}' never matches: '{name}' is no entity set, navigation or segment of "
+                "the API, and without a '*' the path must be a whole one, such as "
+                f"companies(<id>)/customerPayments. To match wherever it occurs, use '*{path}*'."
+            )
+
+
+def _path_names() -> set[str]:
+    """The names a segment of an API path can have: sets, navigations, and OData's own."""
+    from bc_mock.entities import REGISTRY
+
+    names = {"", "$metadata", "$batch", "$count"}
+    for entity in REGISTRY.values():
+        names.add(entity.name)
+        names.update(nav.name for nav in entity.navigations)
+    return names
 
 
 def _check_effects(spec: dict) -> None:

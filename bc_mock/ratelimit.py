@@ -16,18 +16,6 @@ from collections import deque
 from bc_mock import errors
 
 
-def parse_limit(text: str) -> tuple[int, float]:
-    """``"600/60"`` -> (600, 60.0). ValueError with a readable message when malformed."""
-    count, _, seconds = str(text).partition("/")
-    try:
-        limit, window = int(count), float(seconds or "60")
-    except ValueError:
-        raise ValueError(f"rate limit must look like N/SECONDS (e.g. 600/60), not {text!r}") from None
-    if limit < 1 or window <= 0:
-        raise ValueError(f"rate limit must be at least 1 request per a positive number of seconds: {text!r}")
-    return limit, window
-
-
 class RateLimiter:
     def __init__(self, limit: int, window: float, clock=time.monotonic):
         self.limit = limit

@@ -30,7 +30,9 @@ from bc_mock.exceptions import ControlError, RuleError, ServerUnavailableError
 
 API_VERSION = "v2.0"
 # the Settings a MockServer takes as keywords (host and port are arguments of their own)
-SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings) if f.name not in ("host", "port"))
+SETTING_NAMES = tuple(
+    f.name for f in dataclasses.fields(Settings) if f.name not in ("host", "port", "threads")
+)
 
 
 class _Backend(Protocol):
@@ -84,10 +86,9 @@ class MockServer:
             self.tenant: str | None = tenant or _new_tenant()
             self._backend: _Backend = _Attached(url.rstrip("/"))
         else:
-            if threads < 1:
-                raise ValueError(f"threads must be at least 1, not {threads}")
             self.tenant = tenant
-            self._backend = _InProcess(Settings(host=host, port=port, fixtures=fixtures, **settings), threads)
+            options = Settings(host=host, port=port, fixtures=fixtures, threads=threads, **settings)
+            self._backend = _InProcess(options)
         self._owner = True  # a view made by for_tenant() does not own the server it looks at
         self._started = False
         self.faults = Faults(self)
@@ -277,9 +278,8 @@ def unknown_rule(rule_id: str) -> ControlError:
 class _InProcess:
     """The app on waitress, on a background thread of this process."""
 
-    def __init__(self, settings: Settings, threads: int):
+    def __init__(self, settings: Settings):
         self.settings = settings
-        self.threads = threads
         self.url = ""
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -297,7 +297,7 @@ class _InProcess:
             app,
             host=self.settings.host,
             port=self.settings.port,
-            threads=self.threads,
+            threads=self.settings.threads,
             clear_untrusted_proxy_headers=True,
         )
         self.state.drop_connection = waitress_dropper(self._server)

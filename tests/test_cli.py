@@ -295,3 +295,36 @@ def test_the_installed_wheel_serves_the_bundled_seed(wheel, tmp_path):
         assert journal_codes(*started(process)) == ["BANK", "GENERAL"]
     finally:
         stop(process)
+
+
+@pytest.mark.parametrize(
+    "args, env, says",
+    [
+        (["--threads", "0"], {}, "--threads"),
+        ([], {"BC_MOCK_THREADS": "0"}, "threads"),
+        (["--journal-size", "-5"], {}, "--journal-size"),
+        ([], {"BC_MOCK_JOURNAL_SIZE": "-5"}, "BC_MOCK_JOURNAL_SIZE"),
+        (["--page-size", "0"], {}, "--page-size"),
+        (["--max-body", "0"], {}, "max_body"),
+        (["--rate-limit", "5/0"], {}, "rate limit"),
+        (["--rate-limit", "many"], {}, "rate limit"),
+    ],
+)
+def test_every_option_is_validated_before_serving(args, env, says):
+    result = subprocess.run(
+        [sys.executable, "-m", "bc_mock", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=clean_env(**env),
+        check=False,
+    )
+    assert result.returncode == 2  # argparse's usage error, as for any other bad option
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert "listening" not in result.stdout
+
+
+def test_a_rate_limit_without_seconds_means_per_minute():
+    from bc_mock.config import parse_limit
+
+    assert parse_limit("600") == (600, 60.0)

@@ -430,3 +430,35 @@ def test_drop_does_not_apply_to_batch_operations(bc, mock):
     mock.faults.add(method="GET", path="companies", drop=True)
     response = _batch(bc, {"method": "GET", "url": "companies"})
     assert [answer["status"] for answer in response.json()["responses"]] == [200]
+
+
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("customerpayments", "'customerpayments' is no entity set"),
+        ("companies(x)/customerPayment", "'customerPayment' is no entity set"),
+        ("/companies", "a path starting with '/' is a whole URL path"),
+    ],
+)
+def test_a_rule_whose_path_can_never_match_is_refused(server_url, tenant, path, says):
+    rule = {"path": path, "status": 503, "tenant": tenant}
+    status, code, message = error_of(requests.post(f"{server_url}/_mock/faults", json=rule))
+    assert (status, code) == (400, "BadRequest") and says in message
+    assert requests.get(f"{server_url}/_mock/faults", params={"tenant": tenant}).json()["value"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "companies",
+        "customerPayments",
+        "companies(x)/customerPaymentJournals(y)/customerPayments",
+        "*payment*",
+    ],
+)
+def test_paths_that_can_match_are_accepted(server_url, tenant, path):
+    response = requests.post(
+        f"{server_url}/_mock/faults", json={"path": path, "status": 503, "tenant": tenant}
+    )
+    assert response.status_code == 201
+    requests.delete(f"{server_url}/_mock/faults", params={"tenant": tenant})

@@ -9,7 +9,8 @@ import sys
 import pytest
 import requests
 
-from bc_mock.ratelimit import RateLimiter, parse_limit
+from bc_mock.config import parse_limit
+from bc_mock.ratelimit import RateLimiter
 from tests.helpers import error_of, start_server
 
 

@@ -387,3 +387,25 @@ def test_the_first_mistake_in_the_file_is_reported(tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run_with(path)
     assert "accounts[0]" in result.stderr and "'blocked'" in result.stderr
+
+
+def test_blank_datetimes_of_a_fixture_are_written_with_a_four_digit_year(tmp_path):
+    from bc_mock import MockServer
+
+    doc = seed_doc()
+    for name in ("systemCreatedAt", "systemModifiedAt"):
+        del doc["company"][name]
+    path = tmp_path / "company.json"
+    path.write_text(json.dumps(doc))
+    with MockServer(fixtures=str(path)) as mock:
+        company = requests.get(f"{mock.api_url()}/companies({USA})").json()
+    assert company["systemCreatedAt"] == company["systemModifiedAt"] == "0001-01-01T00:00:00Z"
+
+
+def test_a_misspelt_field_is_named_with_a_did_you_mean(tmp_path):
+    doc = seed_doc()
+    doc["accounts"][0]["displayname"] = doc["accounts"][0].pop("displayName")
+    (tmp_path / "usa.json").write_text(json.dumps(doc))
+    result = run_with(tmp_path / "usa.json")
+    assert result is not None and result.returncode == 2
+    assert "field 'displayname': unknown field (did you mean 'displayName'?)" in result.stderr

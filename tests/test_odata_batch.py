@@ -267,3 +267,5 @@ def test_a_multipart_batch_is_refused(bc):
         bc.url("$batch"), data=body, headers={"Content-Type": "multipart/mixed; boundary=batch_1"}
     )
     assert error_of(response)[:2] == (400, "BadRequest")
+    message = error_of(response)[2]
+    assert "JSON format only" in message and "Content-Type: application/json" in message

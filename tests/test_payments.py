@@ -644,6 +644,14 @@ def test_v1_company_level_payments_need_a_journal(bc1):
     assert snapshot(bc1) == before
 
 
+def test_a_company_level_list_filtered_by_id_passes_bcs_filter_check(bcv):
+    # BC's CheckFilters accepts a SystemId filter: the only way in v1.0, which has no journalId
+    line = payment(1, 10000)
+    response = bcv.get(bcv.company("customerPayments"), params={"$filter": f"id eq {line}"})
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()["value"]] == [line]
+
+
 # --- unit: document numbers --------------------------------------------------------------
 
 

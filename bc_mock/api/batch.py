@@ -87,6 +87,12 @@ def _operations(body: object) -> list[dict]:
 
 def run(store: Store, api_root: str) -> dict:
     """Execute the current request's batch; returns the ``{"responses": [...]}`` body."""
+    if request.mimetype.startswith("multipart/"):
+        raise errors.bad_request(
+            "bc_mock serves $batch in OData's JSON format only: send the batch as Content-Type: "
+            'application/json, with a body {"requests": [...]}. (BC also takes multipart/mixed '
+            "batches; bc_mock does not.)"
+        )
     operations = _operations(jsonio.loads_body(request.get_data()))
     # the operations' journal entries name the $batch request's own entry as their batch
     batch_id = journal_entry_id() or str(uuid.uuid4())

@@ -62,8 +62,10 @@ def round_amount(amount: Decimal) -> Decimal:
 
 class PaymentRules(Rules):
     def check_list(self, parent: dict | None, equalities: dict) -> None:
-        # BC's CheckFilters: at company level a list needs a journal filter
-        if parent is None and "journalId" not in equalities:
+        # BC's CheckFilters: at company level a list needs a filter on the journal ("Journal Batch
+        # Id", v2.0's journalId) or on the line's id (SystemId): v1.0 has no journalId, so there
+        # only `$filter=id eq ...` (or the nested URL of a journal) gets past it
+        if parent is None and "journalId" not in equalities and "id" not in equalities:
             raise errors.dialog(NEEDS_JOURNAL)
 
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
@@ -231,7 +233,7 @@ customer_payments = EntitySet(
     indexes=(("journalId",), ("journalId", "lineNumber")),
     description="Customer payments: the lines of a customer payment journal, at "
     "`customerPaymentJournals({id})/customerPayments`; a company-level list needs "
-    "`$filter=journalId eq {id}` (v2.0).",
+    "`$filter=journalId eq {id}` (v2.0) or `$filter=id eq {id}`, as in BC.",
     navigations=(
         Navigation("customer", "customers", many=False, source_field="customerId"),
         Navigation(
