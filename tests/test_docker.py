@@ -528,29 +528,68 @@ def _readme_sh_blocks(heading: str) -> list[str]:
     return re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
 
 
-def test_readme_docker_run_with_fixtures_and_faults_works(image, tmp_path):
-    block = next(b for b in _readme_sh_blocks("## Run it as a container") if "BC_MOCK_FIXTURES" in b)
-    _custom_fixtures(tmp_path / "fixtures")  # the user's files, in the folder the command runs in
-    _faults_file(tmp_path / "faults.json")
-    name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
-    # the same command, detached, on a free host port, with the image under test
-    script = block.replace("docker run --rm", f"docker run -d --name {name}", 1)
-    script = script.replace("127.0.0.1:8080:8080", "127.0.0.1::8080")
-    script = re.sub(r"(?m)^(\s*)bc-mock\s*$", rf"\g<1>{image.tag}", script)
-    assert name in script and image.tag in script, f"the README's command changed shape:\n{block}"
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _as_written(block: str, name: str, image_tag: str) -> tuple[str, str]:
+    """The README's block with only what must differ on a shared machine: a free host port (8080
+    may be taken), a container name of its own, the image under test. Returns (script, base URL)."""
+    port = _free_port()
+    script = block.replace("127.0.0.1:8080:8080", f"127.0.0.1:{port}:8080")
+    script = script.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{port}")
+    script = script.replace("--name bc-mock", f"--name {name}").replace(
+        "docker stop bc-mock", f"docker stop {name}"
+    )
+    script = script.replace("docker build -t bc-mock .", f"docker build -q -t {image_tag} .")
+    script = re.sub(r"(?m)(^\s*|-p \S+ )bc-mock\s*$", rf"\g<1>{image_tag}", script)
+    assert name in script and image_tag in script and f":{port}" in script, (
+        f"the block changed shape:\n{block}"
+    )
+    return script, f"http://127.0.0.1:{port}"
+
+
+def _run_block(script: str, name: str, cwd: Path) -> str:
     try:
         done = subprocess.run(
-            ["bash", "-c", "set -euo pipefail\n" + script],
-            cwd=tmp_path, check=False, capture_output=True, text=True, timeout=60,
+            ["timeout", "120", "bash", "-c", "set -euo pipefail\n" + script],
+            cwd=cwd, check=False, capture_output=True, text=True, timeout=150,
         )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        url = "http://" + _docker("port", name, f"{PORT}/tcp").stdout.split()[0]
-        _wait_healthy(name, url, time.monotonic(), STARTUP_LIMIT_S)
-        bc = BcClient(url, _fresh_tenant(), "v2.0")
-        assert [company["name"] for company in bc.get("companies").json()["value"]] == [CUSTOM_COMPANY]
-        assert bc.get(bc.journals()).status_code == 503  # the rule from faults.json
     finally:
         _docker("rm", "-f", name, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout
+
+
+def test_readme_build_and_run_example_runs_twice(image):
+    block = _readme_sh_blocks("## Run it as a container")[0]
+    assert block.startswith("docker build -t bc-mock .")
+    for _ in range(2):
+        name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
+        tag = f"bc-mock:readme-{uuid.uuid4().hex[:8]}"
+        script, _ = _as_written(block, name, tag)
+        try:
+            output = _run_block(script, name, ROOT)  # the build runs in this folder, as the README says
+        finally:
+            _docker("image", "rm", "-f", tag, check=False)
+        assert '"name":"CRONUS USA, Inc."' in output
+
+
+def test_readme_docker_run_with_fixtures_and_faults_runs_twice(image, tmp_path):
+    block = next(b for b in _readme_sh_blocks("## Run it as a container") if "BC_MOCK_FIXTURES" in b)
+    _custom_fixtures(tmp_path / "fixtures")  # the user's fixtures, in the folder the command runs in
+    tmp_path.chmod(0o755)
+    for _ in range(2):
+        name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
+        script, _ = _as_written(block, name, image.tag)
+        # the faults.json the block writes must be readable by the container's user
+        output = _run_block("umask 022\n" + script, name, tmp_path)
+        rules = next(json.loads(line) for line in output.splitlines() if line.startswith('{"value"'))["value"]
+        assert [(rule["path"], rule["preset"]) for rule in rules] == [("*/customerPayments*", "throttled")]
 
 
 # ---- Docker's own view of the container -------------------------------------------------------

@@ -1,8 +1,14 @@
-"""The README's examples (pytest, MockServer, curl, query options, failure injection, journal) run as
-written, and its generated tables match the registry."""
+"""The README's examples run as written, twice in a row (a second run must find nothing left over
+from the first), and its generated tables match the registry.
+
+Shell examples run with bash against a fresh server whose URL replaces http://127.0.0.1:8080;
+Python examples run as they are. The container examples are run by tests/test_docker.py, the
+Quick start and the installation commands by tests/examples/test_quick_start.py.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -10,21 +16,30 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 # loaded before pytester's in-process run (which forgets the modules a run imports)
 import bc_mock.app
-import bc_mock.server  # noqa: F401
+import bc_mock.server
+from bc_mock.cli import build_parser
+from bc_mock.config import Settings
 from tests.helpers import start_server
 
-README = (Path(__file__).parent.parent.parent / "README.md").read_text()
+ROOT = Path(__file__).parent.parent.parent
+README = (ROOT / "README.md").read_text()
+RUNS = (1, 2)
 
 
-def _section(heading: str) -> str:
-    return README.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+def section(heading: str) -> str:
+    """The text of a README section, up to the next heading of the same level or higher."""
+    level = heading.split(" ", 1)[0]
+    body = README.split(f"\n{heading}\n", 1)[1]
+    stop = re.search(rf"\n#{{2,{len(level)}}} ", body)
+    return body[: stop.start()] if stop else body
 
 
-def _blocks(heading: str, language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", _section(heading), re.DOTALL)
+def blocks(heading: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", section(heading), re.DOTALL)
 
 
 @pytest.fixture
@@ -35,70 +50,180 @@ def fresh_server():
     process.wait(timeout=10)
 
 
-def _run_sh(block: str, server_url: str) -> str:
+def run_sh(block: str, server_url: str, cwd: Path | None = None) -> str:
     script = "set -euo pipefail\n" + block.replace("http://127.0.0.1:8080", server_url)
-    done = subprocess.run(["bash", "-c", script], check=False, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["bash", "-c", script], check=False, capture_output=True, text=True, timeout=60, cwd=cwd
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def test_the_pytest_example_passes(pytester: pytest.Pytester):
-    test_file, _ = _blocks("## Use it from pytest", "python")
-    assert "def test_" in test_file
-    pytester.makepyfile(test_example=test_file)
-    result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
-
-
-def test_the_mock_server_example_runs():
-    _, script = _blocks("## Use it from pytest", "python")
+def run_python(script: str) -> str:
     done = subprocess.run(
         [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "Internal_TenantUnavailable"
+    return done.stdout
 
 
-def test_the_failure_injection_example_runs(fresh_server):
-    (block,) = _blocks("## Failure injection", "sh")
-    output = _run_sh(block, fresh_server)
-    assert output.count('"id":"f') >= 3  # the rules it added, answered with their ids
-    assert '"preset":"throttled"' in output and '"seed":7' in output
-    assert "HTTP/1.1 200" in output or "HTTP/1.1 503" in output
-    assert "connection dropped" in output or '"error"' in output
-    assert requests.get(f"{fresh_server}/_mock/faults").json() == {"value": []}  # all removed at the end
+# --- Use it from pytest ------------------------------------------------------------------------
 
 
-def test_the_journal_example_runs(fresh_server):
-    (block,) = _blocks("## Request journal", "sh")
-    output = _run_sh(block, fresh_server)
-    assert '"method":"GET"' in output and '"apiPath":"companies"' in output
+def test_the_pytest_example_passes_twice(pytester: pytest.Pytester):
+    test_file = blocks("## Use it from pytest", "python")[0]
+    assert "def test_" in test_file
+    pytester.makepyfile(test_example=test_file)
+    for _ in RUNS:
+        result = pytester.runpytest("-p", "no:cacheprovider")
+        result.assert_outcomes(passed=2)
+
+
+def test_the_assertion_message_looks_as_shown(pytester: pytest.Pytester):
+    (shown,) = blocks("## Use it from pytest", "text")
+    pytester.makepyfile(
+        """
+        import requests
+
+        USA = "c0a00001-0000-4000-8000-000000000001"
+        GENERAL = "da000001-0000-4000-8000-000000000001"
+
+        def test_it(bc_mock):
+            requests.get(bc_mock.api_url() + "/companies")
+            url = f"{bc_mock.api_url()}/companies({USA})/customerPaymentJournals({GENERAL})/customerPayments"
+            requests.post(url, json={"customerNumber": "10000", "amount": -1})
+            bc_mock.assert_requested("POST", "*/customerPayments", times=3)
+        """
+    )
+    output = pytester.runpytest("-p", "no:cacheprovider").stdout.str()
+    for line in shown.splitlines():
+        pattern = re.escape(line).replace(r"\.\.\.", "[0-9a-f-]+")
+        assert re.search(pattern, output), f"the README shows {line!r}; the output was:\n{output}"
+
+
+def test_the_in_process_mock_server_example_runs_twice():
+    script = blocks("## Use it from pytest", "python")[1]
+    assert "MockServer()" in script
+    for _ in RUNS:
+        assert run_python(script).strip() == "Internal_TenantUnavailable"
+
+
+def test_the_attached_mock_server_example_runs_twice_against_one_server(fresh_server):
+    script = blocks("## Use it from pytest", "python")[2]
+    assert 'MockServer(url="http://127.0.0.1:8080")' in script
+    for _ in RUNS:
+        run_python(script.replace("http://127.0.0.1:8080", fresh_server))
+    # each run removed what it added: no rule, no journal entry, no data of its tenants is left
+    assert requests.get(f"{fresh_server}/_mock/faults").json() == {"value": []}
     assert requests.get(f"{fresh_server}/_mock/requests").json() == {"value": []}
 
 
-def test_the_curl_walkthrough_runs_without_an_error(fresh_server):
-    walkthrough, mistake = _blocks("## Use it with curl", "sh")
-    output = _run_sh(walkthrough, fresh_server)
-    assert '"error"' not in output
-    assert '"code":"RECEIPTS"' in output
-    assert '"balancingAccountNumber":"10100"' in output
-    assert '"amount":-3999.99' in output
-    assert '"status":"ok"' in output
-    # the error example (after the walkthrough's variables)
-    output = _run_sh(walkthrough.split("# companies")[0] + mistake, fresh_server)
-    assert '"code":"Application_StringExceededLength"' in output
+# --- Use it with curl ----------------------------------------------------------------------------
 
 
-def test_the_query_option_examples_run(fresh_server):
-    (block,) = _blocks("## Query options (OData)", "sh")
-    output = _run_sh(block, fresh_server)
-    assert '"error"' not in output
-    assert '"number":"10300","displayName":"Petty Cash"' in output
-    assert '"@odata.count":2' in output
-    assert '"customerPayments":[' in output and '"account":{' in output
-    assert "$skiptoken=" in output
-    assert "<edmx:Edmx" in output
-    assert '"status":201' in output and '"journalDisplayName":"BATCH"' in output
+def test_the_curl_walkthrough_runs_twice_without_an_error(fresh_server):
+    walkthrough, mistake = blocks("## Use it with curl", "sh")
+    for _ in RUNS:
+        output = run_sh(walkthrough, fresh_server)
+        assert '"error"' not in output
+        assert '"code":"RECEIPTS"' in output
+        assert '"balancingAccountNumber":"10100"' in output
+        assert '"amount":-3999.99' in output
+        assert '"status":"ok"' in output
+        # the error example (after the walkthrough's variables)
+        output = run_sh(walkthrough.split("# companies")[0] + mistake, fresh_server)
+        assert '"code":"Application_StringExceededLength"' in output
+
+
+def test_the_query_option_examples_run_twice(fresh_server):
+    (block,) = blocks("## Query options (OData)", "sh")
+    for _ in RUNS:
+        output = run_sh(block, fresh_server)
+        assert '"error"' not in output
+        assert '"number":"10300","displayName":"Petty Cash"' in output
+        assert '"@odata.count":2' in output
+        assert '"customerPayments":[' in output and '"account":{' in output
+        assert "$skiptoken=" in output
+        assert "<edmx:Edmx" in output
+        assert '"status":201' in output and '"journalDisplayName":"BATCH"' in output
+
+
+def test_the_failure_injection_example_shows_what_it_says_twice(fresh_server):
+    (block,) = blocks("## Failure injection", "sh")
+    for _ in RUNS:
+        output = run_sh(block, fresh_server)
+        lines = [line for line in output.splitlines() if not line.startswith(("{", "["))]  # not JSON
+        assert lines[:3] == ["429", "429", "201"]
+        assert lines[3].split() == ["200", "503", "200", "503", "200", "200", "503", "200", "503", "200"]
+        assert re.fullmatch(r"200 after 0\.(0[5-9]|1\d|2\d*)\d* s", lines[4]), lines[4]
+        assert lines[5] == "connection dropped"
+        listed = next(json.loads(line) for line in output.splitlines() if line.startswith('{"value"'))[
+            "value"
+        ]
+        assert [rule["hits"] for rule in listed] == [2, 4, 1, 1]
+        assert requests.get(f"{fresh_server}/_mock/faults").json() == {"value": []}  # all removed
+    text = section("## Failure injection")
+    assert "`429`, `429`, `201`" in text and "`200 503 200 503 200 200\n503 200 503 200`" in text
+
+
+def test_the_request_journal_example_runs_twice(fresh_server):
+    (block,) = blocks("## Request journal", "sh")
+    for _ in RUNS:
+        output = run_sh(block, fresh_server)
+        assert '"method":"GET"' in output and '"apiPath":"companies"' in output
+        assert requests.get(f"{fresh_server}/_mock/requests").json() == {"value": []}
+
+
+# --- reference sections ----------------------------------------------------------------------------
+
+
+def test_the_command_section_documents_every_option():
+    usage, *_ = blocks("## The command", "text")
+    table = section("## The command")
+    for action in build_parser(Settings())._actions:
+        for option in action.option_strings:
+            if option in ("-h", "--help"):
+                continue
+            assert option in usage, f"{option} is missing from the usage line"
+            assert f"`{option}" in table, f"{option} is missing from the options table"
+        if action.dest != "help":
+            variable = f"BC_MOCK_{action.dest.upper()}"
+            assert variable in table, f"{variable} is missing from the options table"
+
+
+def test_the_fixture_example_seeds_a_server(tmp_path):
+    (example,) = blocks("## Fixtures", "json")
+    path = tmp_path / "my-company.json"
+    path.write_text(example)
+    for _ in RUNS:
+        process, url = start_server("--fixtures", str(path))
+        try:
+            companies = requests.get(f"{url}/api/v2.0/companies").json()["value"]
+            assert [company["name"] for company in companies] == ["My Company"]
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_the_compose_and_actions_examples_are_well_formed():
+    (compose,) = blocks("### With docker compose", "yaml")
+    services = yaml.safe_load(compose)["services"]
+    assert services["bc-mock"]["image"] == "bc-mock"
+    assert services["tests"]["command"] == "pytest --bc-mock-url http://bc-mock:8080"
+    assert services["tests"]["depends_on"]["bc-mock"]["condition"] == "service_healthy"
+    (actions,) = blocks("### As a GitHub Actions service container", "yaml")
+    job = yaml.safe_load(actions)["jobs"]["test"]
+    assert job["services"]["bc-mock"]["image"].endswith(f":{bc_mock.__version__}")
+    assert job["steps"][-1]["run"] == "pytest --bc-mock-url http://localhost:8080"
+
+
+def test_the_development_layout_names_files_that_exist():
+    (layout,) = blocks("## Development", "text")
+    for path in re.findall(r"^([\w./-]+/?)\s", layout, re.MULTILINE):
+        assert (ROOT / path).exists(), f"the README's code layout names {path}, which does not exist"
+
+
+# --- generated tables --------------------------------------------------------------------------
 
 
 def _generated(name: str) -> str:
