@@ -7,7 +7,7 @@ import uuid
 import pytest
 import requests
 
-from tests.helpers import BANK, GENERAL, USA, BcClient, payment, start_server
+from tests.helpers import BANK, GENERAL, USA, BcClient, payment
 
 JOURNALS = f"companies({USA})/customerPaymentJournals"
 GENERAL_FIRST = payment(1, 10000)
@@ -23,12 +23,9 @@ def roots(server_url: str, version: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def own_server():
+def own_server(start_bc_mock_for_module):
     """A server of this module's own: the default tenant and /_mock/reset touch everyone's data."""
-    process, url = start_server()
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    return start_bc_mock_for_module().url
 
 
 @pytest.mark.parametrize("version", ["v1.0", "v2.0"])
