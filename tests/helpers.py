@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import queue
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import requests
 
@@ -276,6 +279,33 @@ def snapshot(client: BcClient, company: str = USA) -> dict:
         }
         for journal in journals
     }
+
+
+@contextmanager
+def assert_unchanged(client: BcClient, *companies: str, message: str = "") -> Iterator[None]:
+    """Assert that the block changes nothing in ``companies`` (USA when none is named).
+
+    ``with assert_unchanged(bc): response = bc.post(...)`` takes a snapshot() of each company
+    before the block and again after it, and fails with a diff of the two when they differ
+    (``message`` first). A block that raises fails with its own error, unchecked.
+    """
+    companies = companies or (USA,)
+    before = {company: snapshot(client, company) for company in companies}
+    yield
+    after = {company: snapshot(client, company) for company in companies}
+    if after != before:
+        raise AssertionError(_changes(before, after, message))
+
+
+def _changes(before: dict, after: dict, message: str) -> str:
+    def lines(state: dict) -> list[str]:
+        return json.dumps(state, indent=2, sort_keys=True, default=str).splitlines()
+
+    diff = difflib.unified_diff(lines(before), lines(after), "before", "after", lineterm="", n=3)
+    title = f"{message}: " if message else ""
+    return f"{title}journals or payments changed (snapshots by company, before and after):\n" + "\n".join(
+        diff
+    )
 
 
 # the keys every request journal entry has (the contract of GET /_mock/requests)

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from bc_mock import MockServer
-from tests.helpers import GENERAL, error_of, snapshot
+from tests.helpers import GENERAL, assert_unchanged, error_of
 
 PAYMENT = {"customerNumber": "10000", "amount": -100}
 
@@ -78,11 +78,10 @@ def test_drop_preset_closes_the_connection_with_no_answer(bc, mock):
 
 
 def test_drop_rule_changes_nothing_and_the_next_connection_works(bc, mock):
-    before = snapshot(bc)
-    mock.faults.add(method="POST", path="*/customerPayments", drop=True, times=1)
-    with pytest.raises(requests.ConnectionError):
-        requests.post(bc.url(bc.payments()), json=PAYMENT)
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        mock.faults.add(method="POST", path="*/customerPayments", drop=True, times=1)
+        with pytest.raises(requests.ConnectionError):
+            requests.post(bc.url(bc.payments()), json=PAYMENT)
     assert bc.post(bc.payments(), PAYMENT).status_code == 201  # the rule expired after one drop
 
 
@@ -288,13 +287,12 @@ def test_control_endpoints_are_never_faulted(server_url, tenant):
 
 @pytest.mark.parametrize("preset", ["conflict", "server-error", "throttled", "timeout"])
 def test_injected_failures_change_no_data(bc, mock, preset):
-    before = snapshot(bc)
-    mock.faults.add(method=["POST", "PATCH", "DELETE"], path="*", preset=preset)
-    assert bc.post(bc.payments(), PAYMENT).status_code >= 400
-    assert bc.post(bc.journals(), {"code": "NEW"}).status_code >= 400
-    assert bc.patch(bc.journals(f"({GENERAL})"), {"displayName": "changed"}).status_code >= 400
-    assert bc.delete(bc.journals(f"({GENERAL})")).status_code >= 400
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        mock.faults.add(method=["POST", "PATCH", "DELETE"], path="*", preset=preset)
+        assert bc.post(bc.payments(), PAYMENT).status_code >= 400
+        assert bc.post(bc.journals(), {"code": "NEW"}).status_code >= 400
+        assert bc.patch(bc.journals(f"({GENERAL})"), {"displayName": "changed"}).status_code >= 400
+        assert bc.delete(bc.journals(f"({GENERAL})")).status_code >= 400
 
 
 def test_a_delay_without_an_error_lets_the_write_happen(bc, mock):

@@ -1,4 +1,5 @@
-"""The tests' own tools (tests/helpers.py, tests/conftest.py): starting servers, bounded and never leaked."""
+"""The tests' own tools (tests/helpers.py, tests/conftest.py): servers started with a bounded wait and
+never leaked, and assert_unchanged."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 import pytest
 import requests
 
-from tests.helpers import ServerDidNotStart, launch_server, start_server
+from tests.helpers import BANK, UK, USA, ServerDidNotStart, assert_unchanged, launch_server, start_server
 
 SILENT = "import sys, time; print('warming up', file=sys.stderr, flush=True); time.sleep(60)"
 
@@ -86,3 +87,34 @@ def test_the_fixture_stops_what_it_started_when_the_test_fails(pytester: pytest.
     result.assert_outcomes(failed=1)
     started = [int(pid) for pid in pids.read_text().split()]
     assert len(started) == 2 and all(_gone(pid) for pid in started)
+
+
+# --- assert_unchanged ---------------------------------------------------------------------------
+
+
+def test_assert_unchanged_passes_when_the_block_changes_nothing(bc):
+    with assert_unchanged(bc):
+        assert bc.post(bc.journals(), {"code": "x" * 11}).status_code == 400
+        assert bc.get(bc.journals()).status_code == 200
+
+
+def test_assert_unchanged_fails_with_a_diff_of_what_changed(bc):
+    with pytest.raises(AssertionError) as failed, assert_unchanged(bc, message="renamed"):
+        assert bc.patch(bc.journals(f"({BANK})"), {"displayName": "Renamed"}).status_code == 200
+    text = str(failed.value)
+    assert text.startswith("renamed: journals or payments changed")
+    assert '+        "displayName": "Renamed",' in text.splitlines()
+    assert any(line.startswith('-        "@odata.etag"') for line in text.splitlines())
+
+
+def test_assert_unchanged_looks_at_the_companies_it_is_given(bc):
+    with assert_unchanged(bc, UK):
+        bc.post(bc.journals(company=USA), {"code": "USAONLY"})
+    with pytest.raises(AssertionError), assert_unchanged(bc, USA, UK):
+        bc.post(bc.journals(company=UK), {"code": "UKONLY"})
+
+
+def test_assert_unchanged_lets_an_error_of_the_block_through(bc):
+    with pytest.raises(ZeroDivisionError), assert_unchanged(bc):
+        bc.post(bc.journals(), {"code": "CHANGED"})
+        raise ZeroDivisionError("the block's own error")

@@ -14,7 +14,7 @@ import sys
 import pytest
 import requests
 
-from tests.helpers import BANK, GENERAL, USA, Server, error_of, failed_start, payment, snapshot
+from tests.helpers import BANK, GENERAL, USA, Server, assert_unchanged, error_of, failed_start, payment
 
 MB = 1024 * 1024
 DEFAULT_LIMIT = 16 * MB
@@ -48,14 +48,13 @@ def small_limit_server(start_bc_mock_for_module):
 
 
 def test_a_body_over_the_default_16_mb_is_413_and_changes_nothing(bc, server_url, tenant):
-    before = snapshot(bc)
-    body = b'{"code": "BIG", "displayName": "' + b"x" * DEFAULT_LIMIT + b'"}'
-    response = bc.session.post(bc.url(bc.journals()), data=body, headers=JSON)
-    message = assert_bc_error(response, 413, "BadRequest_RequestEntityTooLarge")
-    assert message == (
-        f"The request's Content-Length {len(body)} is larger than the request body size limit {DEFAULT_LIMIT}."
-    )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        body = b'{"code": "BIG", "displayName": "' + b"x" * DEFAULT_LIMIT + b'"}'
+        response = bc.session.post(bc.url(bc.journals()), data=body, headers=JSON)
+        message = assert_bc_error(response, 413, "BadRequest_RequestEntityTooLarge")
+        assert message == (
+            f"The request's Content-Length {len(body)} is larger than the request body size limit {DEFAULT_LIMIT}."
+        )
     # the journal shows the refused request, without keeping its 16 MB
     (entry,) = [e for e in journal_of(server_url, tenant) if e["method"] == "POST"]
     assert entry["status"] == 413
@@ -139,15 +138,14 @@ def nested(depth: int) -> bytes:
 
 @pytest.mark.parametrize("depth", [40, 900, 100_000])
 def test_deeply_nested_json_is_an_invalid_body(bc, server_url, tenant, depth):
-    before = snapshot(bc)
-    for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
-        response = bc.session.request(
-            method, bc.url(path), data=nested(depth), headers={**JSON, "If-Match": "*"}
-        )
-        assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
-    batch = b'{"requests": [{"method": "POST", "url": "x", "body": ' + nested(depth) + b"}]}"
-    assert_bc_error(bc.session.post(bc.url("$batch"), data=batch, headers=JSON), 400, "BadRequest")
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
+            response = bc.session.request(
+                method, bc.url(path), data=nested(depth), headers={**JSON, "If-Match": "*"}
+            )
+            assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
+        batch = b'{"requests": [{"method": "POST", "url": "x", "body": ' + nested(depth) + b"}]}"
+        assert_bc_error(bc.session.post(bc.url("$batch"), data=batch, headers=JSON), 400, "BadRequest")
     # the journal kept them, and still lists
     assert len(journal_of(server_url, tenant)) >= 3
 
@@ -164,11 +162,14 @@ def test_a_little_nesting_in_a_property_is_still_answered_by_its_type(bc1):
     ids=["ff-fe", "latin-1", "bom-then-junk", "encoded-surrogate"],
 )
 def test_invalid_utf8_is_an_invalid_body(bc, raw):
-    before = snapshot(bc)
-    for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})")), ("POST", "$batch")):
-        response = bc.session.request(method, bc.url(path), data=raw, headers={**JSON, "If-Match": "*"})
-        assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        for method, path in (
+            ("POST", bc.journals()),
+            ("PATCH", bc.journals(f"({BANK})")),
+            ("POST", "$batch"),
+        ):
+            response = bc.session.request(method, bc.url(path), data=raw, headers={**JSON, "If-Match": "*"})
+            assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
 
 
 def test_a_lone_surrogate_escape_is_an_invalid_body(bc):
@@ -190,16 +191,17 @@ WRONG_TYPES = [
 
 @pytest.mark.parametrize("content_type", WRONG_TYPES)
 def test_a_wrong_content_type_on_post_and_patch_is_415(bc, content_type):
-    before = snapshot(bc)
-    headers = {"Content-Type": content_type} if content_type else {}
-    body = json.dumps({"code": "TYPED", "displayName": "Typed"}).encode()
-    for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
-        response = bc.session.request(method, bc.url(path), data=body, headers={**headers, "If-Match": "*"})
-        message = assert_bc_error(response, 415, "BadRequest_UnsupportedMediaType")
-        assert message == (
-            f"The request entity's media type '{content_type or ''}' is not supported for this resource."
-        )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        headers = {"Content-Type": content_type} if content_type else {}
+        body = json.dumps({"code": "TYPED", "displayName": "Typed"}).encode()
+        for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
+            response = bc.session.request(
+                method, bc.url(path), data=body, headers={**headers, "If-Match": "*"}
+            )
+            message = assert_bc_error(response, 415, "BadRequest_UnsupportedMediaType")
+            assert message == (
+                f"The request entity's media type '{content_type or ''}' is not supported for this resource."
+            )
 
 
 @pytest.mark.parametrize(
