@@ -49,7 +49,7 @@ def _payments(rng: random.Random, count: int, journal: int) -> list[dict]:
 
 
 def _fixture(rng: random.Random) -> dict:
-    bundled = json.loads((Path(__file__).parent.parent / "fixtures" / "cronus-usa.json").read_text())
+    bundled = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "cronus-usa.json").read_text())
     company = dict(bundled["company"], id=COMPANY, name="Generated Co", displayName="Generated Co")
     journals = [
         {"id": JOURNAL, "code": "GEN", "displayName": "Generated", "customerPayments": _payments(rng, 90, 1)},
