@@ -11,18 +11,47 @@ import uuid
 
 import pytest
 
-from tests.helpers import BcClient, start_server
+from tests.helpers import BcClient, ServerPool
 
 # pytester runs the bc_mock pytest plugin in test sessions of its own (tests/test_plugin.py)
 pytest_plugins = ["pytester"]
 
 
+def _servers():
+    pool = ServerPool()
+    try:
+        yield pool.start
+    finally:
+        pool.close()
+
+
+@pytest.fixture
+def start_bc_mock():
+    """Start `python -m bc_mock --port 0 *args`: ``start_bc_mock(*args, env=None, timeout=20)``.
+
+    Returns a tests.helpers.Server (``.url``, ``.process``; ``.stdout`` and ``.stderr``, all of
+    them once ``.stop()`` returned). Also takes ``command``, ``cwd`` and ``inherit_env`` (see
+    tests.helpers.launch_server). Every server it started is stopped after the test, whether
+    the test passed or not; one that does not start in time is killed and raises
+    ServerDidNotStart with its output.
+    """
+    yield from _servers()
+
+
+@pytest.fixture(scope="module")
+def start_bc_mock_for_module():
+    """start_bc_mock for module-scoped fixtures: what it started is stopped after the module."""
+    yield from _servers()
+
+
 @pytest.fixture(scope="session")
 def server_url():
-    process, url = start_server()
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    """The session's server (each test works on a tenant of its own, see ``tenant``)."""
+    pool = ServerPool()
+    try:
+        yield pool.start().url
+    finally:
+        pool.close()
 
 
 @pytest.fixture

@@ -7,20 +7,16 @@ import base64
 import pytest
 import requests
 
-from tests.helpers import BANK, USA, error_of, start_server
+from tests.helpers import BANK, USA, error_of
 
 JOURNALS = f"api/v2.0/companies({USA})/customerPaymentJournals"
 
 
 @pytest.fixture(scope="module", params=["flag", "env"])
-def auth_server(request):
+def auth_server(request, start_bc_mock_for_module):
     if request.param == "flag":
-        process, url = start_server("--require-auth")
-    else:
-        process, url = start_server(env={"BC_MOCK_REQUIRE_AUTH": "1"})
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+        return start_bc_mock_for_module("--require-auth").url
+    return start_bc_mock_for_module(env={"BC_MOCK_REQUIRE_AUTH": "1"}).url
 
 
 @pytest.mark.parametrize(
@@ -86,10 +82,6 @@ def test_control_endpoints_stay_open(auth_server):
 
 
 @pytest.mark.parametrize("value", ["0", "", "false", "no"])
-def test_auth_is_off_by_default_and_when_the_variable_says_no(value):
-    process, url = start_server(env={"BC_MOCK_REQUIRE_AUTH": value})
-    try:
-        assert requests.get(f"{url}/{JOURNALS}").status_code == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def test_auth_is_off_by_default_and_when_the_variable_says_no(start_bc_mock, value):
+    url = start_bc_mock(env={"BC_MOCK_REQUIRE_AUTH": value}).url
+    assert requests.get(f"{url}/{JOURNALS}").status_code == 200

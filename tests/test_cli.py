@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import USA
+from tests.helpers import BC_MOCK, USA, Server
 
 REPO = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"^bc-mock listening on http://([^:]+):(\d+)$")
@@ -30,35 +30,26 @@ def clean_env(**extra: str) -> dict:
     return {**env, **extra}
 
 
-def launch(*args: str, env: dict | None = None, command: list[str] | None = None, cwd=None):
-    return subprocess.Popen(
-        [*(command or [sys.executable, "-m", "bc_mock"]), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env or clean_env(),
-        cwd=cwd,
-    )
+@pytest.fixture
+def launch(start_bc_mock):
+    """Start the command with exactly ``args`` (no --port added), in ``env`` or the clean environment.
+
+    The wait for the start-up line is bounded; the process is stopped after the test.
+    """
+
+    def start(*args: str, env: dict | None = None, cwd=None) -> Server:
+        return start_bc_mock(*args, command=BC_MOCK, env=env or clean_env(), inherit_env=False, cwd=cwd)
+
+    return start
 
 
-def started(process: subprocess.Popen) -> tuple[str, int]:
-    """(host, port) from the start-up line; fails with stderr if the server did not start."""
-    line = process.stdout.readline().rstrip("\n")
-    match = LISTENING.match(line)
+def started(server: Server) -> tuple[str, int]:
+    """(host, port) from the start-up line; fails with stderr if it is not the documented line."""
+    match = LISTENING.match(server.line)
     if not match:
-        process.kill()
-        pytest.fail(f"no start-up line: {line!r}; stderr: {process.stderr.read()!r}")
+        server.stop()
+        pytest.fail(f"no start-up line: {server.line!r}; stderr: {server.stderr!r}")
     return match.group(1), int(match.group(2))
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def free_port() -> int:
@@ -106,60 +97,41 @@ def test_console_script_is_installed():
 # --- start-up ------------------------------------------------------------------------------
 
 
-def test_port_zero_prints_the_real_port_at_once_and_serves():
-    process = launch("--port", "0")
-    try:
-        host, port = started(process)
-        assert host == "127.0.0.1"
-        assert port > 0
-        response = requests.get(f"http://{host}:{port}/_mock/health", timeout=5)
-        assert response.status_code == 200
-        assert response.headers.get("Server", "").startswith("waitress")
-        assert journal_codes(host, port) == ["BANK", "GENERAL"]
-    finally:
-        stop(process)
+def test_port_zero_prints_the_real_port_at_once_and_serves(launch):
+    host, port = started(launch("--port", "0"))
+    assert host == "127.0.0.1"
+    assert port > 0
+    response = requests.get(f"http://{host}:{port}/_mock/health", timeout=5)
+    assert response.status_code == 200
+    assert response.headers.get("Server", "").startswith("waitress")
+    assert journal_codes(host, port) == ["BANK", "GENERAL"]
 
 
-def test_port_and_host_options():
+def test_port_and_host_options(launch):
     port = free_port()
-    process = launch("--host", "127.0.0.1", "--port", str(port))
-    try:
-        assert started(process) == ("127.0.0.1", port)
-    finally:
-        stop(process)
+    assert started(launch("--host", "127.0.0.1", "--port", str(port))) == ("127.0.0.1", port)
 
 
-def test_settings_from_the_environment():
+def test_settings_from_the_environment(launch):
     port = free_port()
     fixture = str(REPO / "fixtures" / "cronus-uk.json")
     env = clean_env(BC_MOCK_HOST="127.0.0.1", BC_MOCK_PORT=str(port), BC_MOCK_FIXTURES=fixture)
-    process = launch(env=env)
-    try:
-        host, actual = started(process)
-        assert (host, actual) == ("127.0.0.1", port)
-        companies = requests.get(f"http://{host}:{port}/api/v2.0/companies", timeout=5).json()["value"]
-        assert [c["name"] for c in companies] == ["CRONUS UK Ltd."]
-    finally:
-        stop(process)
+    host, actual = started(launch(env=env))
+    assert (host, actual) == ("127.0.0.1", port)
+    companies = requests.get(f"http://{host}:{port}/api/v2.0/companies", timeout=5).json()["value"]
+    assert [c["name"] for c in companies] == ["CRONUS UK Ltd."]
 
 
-def test_options_win_over_the_environment():
+def test_options_win_over_the_environment(launch):
     env = clean_env(BC_MOCK_PORT="1", BC_MOCK_FIXTURES="/no/such/place")
-    process = launch("--port", "0", "--fixtures", str(REPO / "fixtures"), env=env)
-    try:
-        host, port = started(process)
-        assert port != 1
-        assert len(requests.get(f"http://{host}:{port}/api/v2.0/companies", timeout=5).json()["value"]) == 2
-    finally:
-        stop(process)
+    host, port = started(launch("--port", "0", "--fixtures", str(REPO / "fixtures"), env=env))
+    assert port != 1
+    assert len(requests.get(f"http://{host}:{port}/api/v2.0/companies", timeout=5).json()["value"]) == 2
 
 
-def test_fixtures_folder_option():
-    process = launch("--port", "0", "--fixtures", str(REPO / "fixtures"))
-    try:
-        assert journal_codes(*started(process)) == ["BANK", "GENERAL"]
-    finally:
-        stop(process)
+def test_fixtures_folder_option(launch):
+    server = launch("--port", "0", "--fixtures", str(REPO / "fixtures"))
+    assert journal_codes(*started(server)) == ["BANK", "GENERAL"]
 
 
 def test_a_port_in_use_stops_with_a_clear_message():
@@ -211,9 +183,10 @@ def test_bad_settings_stop_with_a_message_not_a_traceback(args, env):
 # --- stopping ------------------------------------------------------------------------------
 
 
-def _time_to_stop(signum: int) -> float:
-    process = launch("--port", "0")
-    host, port = started(process)
+def _time_to_stop(launch, signum: int) -> float:
+    server = launch("--port", "0")
+    process = server.process
+    host, port = started(server)
     # with a client connected and idle, as a test suite's session would be
     session = requests.Session()
     assert session.get(f"http://{host}:{port}/_mock/health", timeout=5).status_code == 200
@@ -222,9 +195,9 @@ def _time_to_stop(signum: int) -> float:
     try:
         process.wait(timeout=5)
     finally:
-        stop(process)
+        server.stop()
     elapsed = time.monotonic() - began
-    assert "Traceback" not in process.stderr.read()
+    assert "Traceback" not in server.stderr
     assert process.returncode in (0, -signum, 128 + signum)
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://{host}:{port}/_mock/health", timeout=2)
@@ -232,11 +205,11 @@ def _time_to_stop(signum: int) -> float:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_stops_it_within_a_second(signum):
+def test_a_signal_stops_it_within_a_second(launch, signum):
     # it takes about 0.2 s; a second try absorbs a moment of contention on a busy CI machine
-    times = [_time_to_stop(signum)]
+    times = [_time_to_stop(launch, signum)]
     if times[0] >= 1.0:
-        times.append(_time_to_stop(signum))
+        times.append(_time_to_stop(launch, signum))
     assert min(times) < 1.0, f"took {times}"
 
 
@@ -271,7 +244,7 @@ def test_the_wheel_contains_the_bundled_seed(wheel):
     assert [n.rsplit("/", 1)[1] for n in seed if n.endswith(".json")] == fixtures
 
 
-def test_the_installed_wheel_serves_the_bundled_seed(wheel, tmp_path):
+def test_the_installed_wheel_serves_the_bundled_seed(wheel, tmp_path, launch):
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
@@ -290,11 +263,8 @@ def test_the_installed_wheel_serves_the_bundled_seed(wheel, tmp_path):
         check=False,
     )
     assert where.stdout.strip().startswith(str(target)), where.stdout + where.stderr
-    process = launch("--port", "0", env=env, cwd=tmp_path)
-    try:
-        assert journal_codes(*started(process)) == ["BANK", "GENERAL"]
-    finally:
-        stop(process)
+    server = launch("--port", "0", env=env, cwd=tmp_path)
+    assert journal_codes(*started(server)) == ["BANK", "GENERAL"]
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,6 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.helpers import start_server
-
 
 class BcApiError(Exception):
     def __init__(self, response: requests.Response):
@@ -64,12 +62,9 @@ class BusinessCentral:
 
 
 @pytest.fixture(scope="module")
-def auth_server():
+def auth_server(start_bc_mock_for_module):
     """A server of the module's own (the default tenant's roots write there), requiring a token."""
-    process, url = start_server("--require-auth")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    return start_bc_mock_for_module("--require-auth").url
 
 
 def base_urls(server: str, version: str) -> dict[str, str]:

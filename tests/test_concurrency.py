@@ -16,18 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.helpers import BANK, GENERAL, BcClient, error_of, start_server
+from tests.helpers import BANK, GENERAL, BcClient, error_of
 
 THREADS = 8
 MAX_CONTROL_CALLS = 500  # a racing control loop stops when the traffic does, or after this many
 
 
 @pytest.fixture(scope="module")
-def server():
-    process, url = start_server("--threads", "8", "--journal-size", "100000")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+def server(start_bc_mock_for_module):
+    return start_bc_mock_for_module("--threads", "8", "--journal-size", "100000").url
 
 
 @pytest.fixture

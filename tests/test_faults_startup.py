@@ -11,23 +11,17 @@ import requests
 
 from bc_mock.config import parse_limit
 from bc_mock.ratelimit import RateLimiter
-from tests.helpers import error_of, start_server
+from tests.helpers import error_of
 
 
 @pytest.fixture
-def serve():
-    """Start `python -m bc_mock` with the given arguments; stopped after the test."""
-    processes = []
+def serve(start_bc_mock):
+    """Start `python -m bc_mock` with the given arguments; its URL (stopped after the test)."""
 
     def start(*args: str, env: dict | None = None) -> str:
-        process, url = start_server(*args, env=env)
-        processes.append(process)
-        return url
+        return start_bc_mock(*args, env=env).url
 
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+    return start
 
 
 def _companies(url: str, tenant: str = "default") -> requests.Response:

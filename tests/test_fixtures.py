@@ -4,8 +4,6 @@ stopping start-up with one clear message."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,11 +16,12 @@ from tests.helpers import (
     UK,
     USA,
     BcClient,
+    Server,
     account,
     customer,
+    failed_start,
     invoice,
     payment,
-    start_server,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,21 +32,9 @@ def seed_doc() -> dict:
     return json.loads(USA_FIXTURE.read_text(encoding="utf-8"))
 
 
-def run_with(path: Path, timeout: float = 20) -> subprocess.CompletedProcess | None:
-    """Start bc-mock on ``path``; the finished process, or None if it started serving."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bc_mock", "--port", "0", "--fixtures", str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        return None
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+def run_with(path: Path, timeout: float = 20) -> Server | None:
+    """Start bc-mock on ``path``; the ended server (exit code, output), or None if it started serving."""
+    return failed_start("--fixtures", str(path), timeout=timeout)
 
 
 # --- the bundled seed, as the README documents it --------------------------------------------
@@ -145,18 +132,11 @@ def minimal_company(suffix: int) -> dict:
 
 
 @pytest.fixture
-def custom_server(tmp_path):
-    processes = []
-
+def custom_server(start_bc_mock):
     def start(path: Path) -> str:
-        process, url = start_server("--fixtures", str(path))
-        processes.append(process)
-        return url
+        return start_bc_mock("--fixtures", str(path)).url
 
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+    return start
 
 
 def test_a_file_with_a_list_of_companies(tmp_path, custom_server):

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.helpers import BANK, GENERAL, USA, account, customer, invoice, payment, start_server
+from tests.helpers import BANK, GENERAL, USA, account, customer, invoice, payment
 
 CHECKS = [
     not_a_server_error,
@@ -58,12 +58,9 @@ def seed_id(name: str, generated: object) -> object:
 
 
 @pytest.fixture(scope="module")
-def fuzz_server():
+def fuzz_server(start_bc_mock_for_module):
     """A server of its own: the fuzzer creates, changes and deletes records as it likes."""
-    process, url = start_server()
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    return start_bc_mock_for_module().url
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import sys
 import pytest
 import requests
 
-from tests.helpers import BANK, GENERAL, USA, error_of, payment, snapshot, start_server
+from tests.helpers import BANK, GENERAL, USA, Server, assert_unchanged, error_of, failed_start, payment
 
 MB = 1024 * 1024
 DEFAULT_LIMIT = 16 * MB
@@ -39,26 +39,22 @@ def journal_of(server_url: str, tenant: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def small_limit_server():
+def small_limit_server(start_bc_mock_for_module):
     """A server whose body limit is 1 KB, so limits are tested without sending megabytes."""
-    process, url = start_server("--max-body", "1K")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    return start_bc_mock_for_module("--max-body", "1K").url
 
 
 # --- body size ---------------------------------------------------------------------------------
 
 
 def test_a_body_over_the_default_16_mb_is_413_and_changes_nothing(bc, server_url, tenant):
-    before = snapshot(bc)
-    body = b'{"code": "BIG", "displayName": "' + b"x" * DEFAULT_LIMIT + b'"}'
-    response = bc.session.post(bc.url(bc.journals()), data=body, headers=JSON)
-    message = assert_bc_error(response, 413, "BadRequest_RequestEntityTooLarge")
-    assert message == (
-        f"The request's Content-Length {len(body)} is larger than the request body size limit {DEFAULT_LIMIT}."
-    )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        body = b'{"code": "BIG", "displayName": "' + b"x" * DEFAULT_LIMIT + b'"}'
+        response = bc.session.post(bc.url(bc.journals()), data=body, headers=JSON)
+        message = assert_bc_error(response, 413, "BadRequest_RequestEntityTooLarge")
+        assert message == (
+            f"The request's Content-Length {len(body)} is larger than the request body size limit {DEFAULT_LIMIT}."
+        )
     # the journal shows the refused request, without keeping its 16 MB
     (entry,) = [e for e in journal_of(server_url, tenant) if e["method"] == "POST"]
     assert entry["status"] == 413
@@ -111,17 +107,13 @@ def test_the_limit_holds_for_batches_and_control_endpoints(small_limit_server):
     assert requests.get(f"{small_limit_server}/_mock/faults", timeout=10).json()["value"] == []
 
 
-def test_the_limit_comes_from_the_environment():
-    process, url = start_server(env={"BC_MOCK_MAX_BODY": "2k"})
-    try:
-        body = json.dumps({"code": "ENV", "displayName": "z" * 2100}).encode()
-        response = requests.post(
-            f"{url}/api/v2.0/companies({USA})/customerPaymentJournals", data=body, headers=JSON, timeout=10
-        )
-        assert error_of(response)[2].endswith("request body size limit 2048.")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def test_the_limit_comes_from_the_environment(start_bc_mock):
+    url = start_bc_mock(env={"BC_MOCK_MAX_BODY": "2k"}).url
+    body = json.dumps({"code": "ENV", "displayName": "z" * 2100}).encode()
+    response = requests.post(
+        f"{url}/api/v2.0/companies({USA})/customerPaymentJournals", data=body, headers=JSON, timeout=10
+    )
+    assert error_of(response)[2].endswith("request body size limit 2048.")
 
 
 @pytest.mark.parametrize("value", ["lots", "-5", "1.5M", "16 TB"])
@@ -146,15 +138,14 @@ def nested(depth: int) -> bytes:
 
 @pytest.mark.parametrize("depth", [40, 900, 100_000])
 def test_deeply_nested_json_is_an_invalid_body(bc, server_url, tenant, depth):
-    before = snapshot(bc)
-    for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
-        response = bc.session.request(
-            method, bc.url(path), data=nested(depth), headers={**JSON, "If-Match": "*"}
-        )
-        assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
-    batch = b'{"requests": [{"method": "POST", "url": "x", "body": ' + nested(depth) + b"}]}"
-    assert_bc_error(bc.session.post(bc.url("$batch"), data=batch, headers=JSON), 400, "BadRequest")
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
+            response = bc.session.request(
+                method, bc.url(path), data=nested(depth), headers={**JSON, "If-Match": "*"}
+            )
+            assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
+        batch = b'{"requests": [{"method": "POST", "url": "x", "body": ' + nested(depth) + b"}]}"
+        assert_bc_error(bc.session.post(bc.url("$batch"), data=batch, headers=JSON), 400, "BadRequest")
     # the journal kept them, and still lists
     assert len(journal_of(server_url, tenant)) >= 3
 
@@ -171,11 +162,14 @@ def test_a_little_nesting_in_a_property_is_still_answered_by_its_type(bc1):
     ids=["ff-fe", "latin-1", "bom-then-junk", "encoded-surrogate"],
 )
 def test_invalid_utf8_is_an_invalid_body(bc, raw):
-    before = snapshot(bc)
-    for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})")), ("POST", "$batch")):
-        response = bc.session.request(method, bc.url(path), data=raw, headers={**JSON, "If-Match": "*"})
-        assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        for method, path in (
+            ("POST", bc.journals()),
+            ("PATCH", bc.journals(f"({BANK})")),
+            ("POST", "$batch"),
+        ):
+            response = bc.session.request(method, bc.url(path), data=raw, headers={**JSON, "If-Match": "*"})
+            assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
 
 
 def test_a_lone_surrogate_escape_is_an_invalid_body(bc):
@@ -197,16 +191,17 @@ WRONG_TYPES = [
 
 @pytest.mark.parametrize("content_type", WRONG_TYPES)
 def test_a_wrong_content_type_on_post_and_patch_is_415(bc, content_type):
-    before = snapshot(bc)
-    headers = {"Content-Type": content_type} if content_type else {}
-    body = json.dumps({"code": "TYPED", "displayName": "Typed"}).encode()
-    for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
-        response = bc.session.request(method, bc.url(path), data=body, headers={**headers, "If-Match": "*"})
-        message = assert_bc_error(response, 415, "BadRequest_UnsupportedMediaType")
-        assert message == (
-            f"The request entity's media type '{content_type or ''}' is not supported for this resource."
-        )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        headers = {"Content-Type": content_type} if content_type else {}
+        body = json.dumps({"code": "TYPED", "displayName": "Typed"}).encode()
+        for method, path in (("POST", bc.journals()), ("PATCH", bc.journals(f"({BANK})"))):
+            response = bc.session.request(
+                method, bc.url(path), data=body, headers={**headers, "If-Match": "*"}
+            )
+            message = assert_bc_error(response, 415, "BadRequest_UnsupportedMediaType")
+            assert message == (
+                f"The request entity's media type '{content_type or ''}' is not supported for this resource."
+            )
 
 
 @pytest.mark.parametrize(
@@ -391,28 +386,17 @@ def test_junk_in_the_path_is_a_bc_error(bc):
 # --- a fixtures folder with files that are not fixtures -----------------------------------------
 
 
-def run_with_fixtures(path, timeout: float = 20) -> subprocess.CompletedProcess | None:
-    """Start bc-mock on ``path``; the finished process, or None if it started serving (then stopped)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bc_mock", "--port", "0", "--fixtures", str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = process.stdout.readline()
-    if line.startswith("bc-mock listening on "):
-        process.terminate()
-        process.communicate(timeout=10)
-        return None
-    stdout, stderr = process.communicate(timeout=timeout)
-    return subprocess.CompletedProcess(process.args, process.returncode, line + stdout, stderr)
+def run_with_fixtures(path, timeout: float = 20) -> Server | None:
+    """Start bc-mock on ``path``; the ended server (exit code, output), or None if it started serving
+    (then stopped)."""
+    return failed_start("--fixtures", str(path), timeout=timeout)
 
 
 def a_fixture() -> str:
     return json.dumps({"company": {"id": "11111111-0000-4000-8000-000000000001", "name": "Only"}})
 
 
-def test_other_files_beside_fixtures_are_left_alone(tmp_path):
+def test_other_files_beside_fixtures_are_left_alone(tmp_path, start_bc_mock):
     (tmp_path / "company.json").write_text(a_fixture(), encoding="utf-8")
     (tmp_path / "README.md").write_text("# my fixtures\n", encoding="utf-8")
     (tmp_path / ".gitkeep").write_bytes(b"")
@@ -421,13 +405,9 @@ def test_other_files_beside_fixtures_are_left_alone(tmp_path):
     (tmp_path / "old" / "broken.json").write_text("{", encoding="utf-8")  # subfolders are not read
     (tmp_path / "._company.json").write_bytes(b"\x00\x05\x16\x07\xff")  # a macOS companion file
     (tmp_path / ".#company.json").symlink_to(tmp_path / "gone")  # an editor's lock: a dangling link
-    process, url = start_server("--fixtures", str(tmp_path))
-    try:
-        companies = requests.get(f"{url}/api/v2.0/companies", timeout=10).json()["value"]
-        assert [c["name"] for c in companies] == ["Only"]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    url = start_bc_mock("--fixtures", str(tmp_path)).url
+    companies = requests.get(f"{url}/api/v2.0/companies", timeout=10).json()["value"]
+    assert [c["name"] for c in companies] == ["Only"]
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,6 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import start_server
-
 COMPANY = "c0a00009-0000-4000-8000-000000000009"
 JOURNAL = "da000009-0000-4000-8000-000000000001"
 OTHER_JOURNAL = "da000009-0000-4000-8000-000000000002"
@@ -51,7 +49,7 @@ def _payments(rng: random.Random, count: int, journal: int) -> list[dict]:
 
 
 def _fixture(rng: random.Random) -> dict:
-    bundled = json.loads((Path(__file__).parent.parent / "fixtures" / "cronus-usa.json").read_text())
+    bundled = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "cronus-usa.json").read_text())
     company = dict(bundled["company"], id=COMPANY, name="Generated Co", displayName="Generated Co")
     journals = [
         {"id": JOURNAL, "code": "GEN", "displayName": "Generated", "customerPayments": _payments(rng, 90, 1)},
@@ -67,17 +65,15 @@ def _fixture(rng: random.Random) -> dict:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, start_bc_mock_for_module):
     folder = tmp_path_factory.mktemp("generated-fixtures")
     (folder / "generated.json").write_text(json.dumps(_fixture(random.Random(20260105))))
-    process, url = start_server("--fixtures", str(folder))
+    url = start_bc_mock_for_module("--fixtures", str(folder)).url
     session = requests.Session()
     base = f"{url}/api/v2.0/companies({COMPANY})/customerPaymentJournals({JOURNAL})/customerPayments"
     everything = session.get(base).json(parse_float=Decimal)["value"]
     assert len(everything) == 90
-    yield session, base, everything
-    process.terminate()
-    process.wait(timeout=10)
+    return session, base, everything
 
 
 # --- conditions: an OData text and a Python predicate for each -----------------

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.helpers import GENERAL, USA, BcClient, error_of, start_server
+from tests.helpers import GENERAL, USA, BcClient, error_of
 
 PREFER_2 = {"Prefer": "odata.maxpagesize=2"}
 
@@ -35,11 +35,8 @@ def follow(
 
 
 @pytest.fixture(scope="module")
-def small_pages_url():
-    process, url = start_server("--page-size", "2")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+def small_pages_url(start_bc_mock_for_module):
+    return start_bc_mock_for_module("--page-size", "2").url
 
 
 @pytest.fixture
@@ -126,14 +123,10 @@ def test_the_servers_page_size_is_the_default_and_the_maximum(small):
     assert asked_more.headers["Preference-Applied"] == "odata.maxpagesize=2"
 
 
-def test_page_size_from_the_environment():
-    process, url = start_server(env={"BC_MOCK_PAGE_SIZE": "4"})
-    try:
-        client = BcClient(url, "paging-env", "v2.0")
-        assert len(client.get(client.company("accounts")).json()["value"]) == 4
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def test_page_size_from_the_environment(start_bc_mock):
+    url = start_bc_mock(env={"BC_MOCK_PAGE_SIZE": "4"}).url
+    client = BcClient(url, "paging-env", "v2.0")
+    assert len(client.get(client.company("accounts")).json()["value"]) == 4
 
 
 def test_a_garbled_skiptoken_is_refused(bc):

@@ -9,7 +9,18 @@ import pytest
 import requests
 
 from bc_mock.entities.payments import increment_document_number
-from tests.helpers import BANK, BLANK, GENERAL, UK, USA, customer, error_of, invoice, payment, snapshot
+from tests.helpers import (
+    BANK,
+    BLANK,
+    GENERAL,
+    UK,
+    USA,
+    assert_unchanged,
+    customer,
+    error_of,
+    invoice,
+    payment,
+)
 
 V2_FIELDS = [
     "id",
@@ -157,11 +168,10 @@ def test_given_line_number_is_kept_and_the_next_follows_the_last(bcv):
 
 
 def test_a_used_line_number_is_a_duplicate_key(bcv):
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.post(bcv.payments(GENERAL), {"lineNumber": 20000}))
-    assert (status, code) == (409, "Internal_EntityWithSameKeyExists")
-    assert "20000" in message
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.post(bcv.payments(GENERAL), {"lineNumber": 20000}))
+        assert (status, code) == (409, "Internal_EntityWithSameKeyExists")
+        assert "20000" in message
     # the same number in another journal is fine
     journal = bcv.post(bcv.journals(), {"code": "OTHER"}).json()["id"]
     assert post(bcv, {"lineNumber": 20000}, journal)["lineNumber"] == 20000
@@ -172,10 +182,9 @@ def test_patch_line_number_renames_the_line(bcv):
     assert body["lineNumber"] == 25000
     numbers = [p["lineNumber"] for p in bcv.get(bcv.payments(GENERAL)).json()["value"]]
     assert numbers == [20000, 25000, 30000]
-    before = snapshot(bcv)
-    status, code, _ = error_of(bcv.patch(bcv.payments(GENERAL, f"({FIRST})"), {"lineNumber": 30000}))
-    assert (status, code) == (409, "Internal_EntityWithSameKeyExists")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, _ = error_of(bcv.patch(bcv.payments(GENERAL, f"({FIRST})"), {"lineNumber": 30000}))
+        assert (status, code) == (409, "Internal_EntityWithSameKeyExists")
 
 
 def test_concurrent_posts_to_one_journal_get_unique_line_numbers(bcv):
@@ -278,21 +287,19 @@ def test_payment_without_customer_has_blank_references(bcv):
     ],
 )
 def test_references_that_do_not_resolve_are_refused(bcv, body, text):
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.post(bcv.payments(GENERAL), body))
-    assert (status, code, message) == (400, "Application_DialogException", text)
-    assert snapshot(bcv) == before
-    status, code, message = error_of(bcv.patch(bcv.payments(GENERAL, f"({FIRST})"), body))
-    assert (status, code, message) == (400, "Application_DialogException", text)
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.post(bcv.payments(GENERAL), body))
+        assert (status, code, message) == (400, "Application_DialogException", text)
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.patch(bcv.payments(GENERAL, f"({FIRST})"), body))
+        assert (status, code, message) == (400, "Application_DialogException", text)
 
 
 def test_invoice_mismatch_text_depends_on_the_version(bcv):
-    before = snapshot(bcv)
-    body = {"appliesToInvoiceId": invoice(103001), "appliesToInvoiceNumber": "103002"}
-    status, code, message = error_of(bcv.post(bcv.payments(GENERAL), body))
-    assert (status, code, message) == (400, "Application_DialogException", MISMATCH[bcv.version])
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        body = {"appliesToInvoiceId": invoice(103001), "appliesToInvoiceNumber": "103002"}
+        status, code, message = error_of(bcv.post(bcv.payments(GENERAL), body))
+        assert (status, code, message) == (400, "Application_DialogException", MISMATCH[bcv.version])
 
 
 def test_invoice_id_fills_number_and_the_empty_customer(bcv):
@@ -440,24 +447,26 @@ def test_patch_plain_fields(bcv):
     ],
 )
 def test_lengths_of_payment_texts(bcv, name, limit):
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.post(bcv.payments(GENERAL), {name: "A" * (limit + 1)}))
-    assert (status, code) == (400, "Application_StringExceededLength")
-    assert f"must be less than or equal to {limit} characters" in message
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.post(bcv.payments(GENERAL), {name: "A" * (limit + 1)}))
+        assert (status, code) == (400, "Application_StringExceededLength")
+        assert f"must be less than or equal to {limit} characters" in message
 
 
 # --- journalDisplayName and journalId --------------------------------------------------------
 
 
 def test_v1_refuses_any_write_of_journal_display_name(bc1):
-    before = snapshot(bc1)
-    text = "The Journal Batch Display Name isn't editable."
-    for body in ({"journalDisplayName": "GENERAL"}, {"journalDisplayName": "OTHER"}):
-        assert error_of(bc1.post(bc1.payments(GENERAL), body)) == (400, "Application_DialogException", text)
-        response = bc1.patch(bc1.payments(GENERAL, f"({FIRST})"), body)
-        assert error_of(response) == (400, "Application_DialogException", text)
-    assert snapshot(bc1) == before
+    with assert_unchanged(bc1):
+        text = "The Journal Batch Display Name isn't editable."
+        for body in ({"journalDisplayName": "GENERAL"}, {"journalDisplayName": "OTHER"}):
+            assert error_of(bc1.post(bc1.payments(GENERAL), body)) == (
+                400,
+                "Application_DialogException",
+                text,
+            )
+            response = bc1.patch(bc1.payments(GENERAL, f"({FIRST})"), body)
+            assert error_of(response) == (400, "Application_DialogException", text)
     # null is what a client sends for a property it did not set: not a write
     assert post(bc1, {"journalDisplayName": None})["journalDisplayName"] == "GENERAL"
 
@@ -468,34 +477,31 @@ def test_v2_post_overwrites_journal_display_name_from_the_journal(bc):
 
 def test_v2_patch_journal_display_name(bc):
     assert patch(bc, {"journalDisplayName": "general"})["journalDisplayName"] == "GENERAL"
-    before = snapshot(bc)
-    response = bc.patch(bc.payments(GENERAL, f"({FIRST})"), {"journalDisplayName": "BANK"})
-    assert error_of(response) == (
-        400,
-        "Application_DialogException",
-        "The Journal Batch Display Name cannot be changed.",
-    )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        response = bc.patch(bc.payments(GENERAL, f"({FIRST})"), {"journalDisplayName": "BANK"})
+        assert error_of(response) == (
+            400,
+            "Application_DialogException",
+            "The Journal Batch Display Name cannot be changed.",
+        )
 
 
 def test_v2_journal_id_of_a_nested_post(bc):
     assert post(bc, {"journalId": GENERAL})["journalId"] == GENERAL
-    before = snapshot(bc)
-    response = bc.post(bc.payments(GENERAL), {"journalId": BANK})
-    assert error_of(response) == (
-        400,
-        "Application_DialogException",
-        "The Journal Id and Journal Display Name do not match.",
-    )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        response = bc.post(bc.payments(GENERAL), {"journalId": BANK})
+        assert error_of(response) == (
+            400,
+            "Application_DialogException",
+            "The Journal Id and Journal Display Name do not match.",
+        )
 
 
 def test_v2_journal_id_cannot_change(bc):
     assert patch(bc, {"journalId": GENERAL.upper()})["journalId"] == GENERAL
-    before = snapshot(bc)
-    response = bc.patch(bc.payments(GENERAL, f"({FIRST})"), {"journalId": BANK})
-    assert error_of(response) == (400, "Application_DialogException", "The Journal Id cannot be changed.")
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        response = bc.patch(bc.payments(GENERAL, f"({FIRST})"), {"journalId": BANK})
+        assert error_of(response) == (400, "Application_DialogException", "The Journal Id cannot be changed.")
 
 
 def test_v1_has_no_journal_id(bc1):
@@ -523,17 +529,15 @@ def test_v1_contact_id_and_dimensions_are_stored(bc1):
 
 
 def test_v1_dimension_with_unknown_member_is_refused(bc1):
-    before = snapshot(bc1)
-    status, code, _ = error_of(bc1.post(bc1.payments(GENERAL), {"dimensions": [{"colour": "red"}]}))
-    assert (status, code) == (400, "BadRequest")
-    assert snapshot(bc1) == before
+    with assert_unchanged(bc1):
+        status, code, _ = error_of(bc1.post(bc1.payments(GENERAL), {"dimensions": [{"colour": "red"}]}))
+        assert (status, code) == (400, "BadRequest")
 
 
 def test_last_modified_is_set_by_the_server(bcv):
-    before = snapshot(bcv)
-    response = bcv.post(bcv.payments(GENERAL), {"lastModifiedDateTime": "2020-01-01T00:00:00Z"})
-    assert error_of(response)[:2] == (400, "BadRequest_InvalidOperation")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.post(bcv.payments(GENERAL), {"lastModifiedDateTime": "2020-01-01T00:00:00Z"})
+        assert error_of(response)[:2] == (400, "BadRequest_InvalidOperation")
     body = post(bcv, {"lastModifiedDateTime": None})
     assert body["lastModifiedDateTime"] > "2026-01-05T09:00:00Z"
 
@@ -605,25 +609,23 @@ def test_v2_company_level_post_takes_journal_id_from_the_body(bc):
 
 @pytest.mark.parametrize("body", [{}, {"journalId": BLANK}, {"journalId": None}, {"customerNumber": "10000"}])
 def test_v2_company_level_post_needs_a_journal(bc, body):
-    before = snapshot(bc)
-    response = bc.post(bc.company("customerPayments"), body)
-    assert error_of(response) == (
-        400,
-        "Application_DialogException",
-        "You must specify a journal batch ID or a journal ID to get a journal line.",
-    )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        response = bc.post(bc.company("customerPayments"), body)
+        assert error_of(response) == (
+            400,
+            "Application_DialogException",
+            "You must specify a journal batch ID or a journal ID to get a journal line.",
+        )
 
 
 def test_v2_company_level_post_with_unknown_journal_is_refused(bc):
-    before = snapshot(bc)
-    unknown = "da000001-0000-4000-8000-000000000099"
-    response = bc.post(bc.company("customerPayments"), {"journalId": unknown})
-    status, code, message = error_of(response)
-    assert (status, code) == (404, "Internal_RecordNotFound")
-    assert message.startswith("The Gen. Journal Batch does not exist.")
-    assert unknown in message
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        unknown = "da000001-0000-4000-8000-000000000099"
+        response = bc.post(bc.company("customerPayments"), {"journalId": unknown})
+        status, code, message = error_of(response)
+        assert (status, code) == (404, "Internal_RecordNotFound")
+        assert message.startswith("The Gen. Journal Batch does not exist.")
+        assert unknown in message
 
 
 def test_v2_company_level_post_in_the_other_company(bc):
@@ -638,10 +640,9 @@ def test_v2_company_level_post_in_the_other_company(bc):
 def test_v1_company_level_payments_need_a_journal(bc1):
     text = "You must specify a journal batch ID or a journal ID to get a journal line."
     assert error_of(bc1.get(bc1.company("customerPayments"))) == (400, "Application_DialogException", text)
-    before = snapshot(bc1)
-    response = bc1.post(bc1.company("customerPayments"), {"customerNumber": "10000"})
-    assert error_of(response) == (400, "Application_DialogException", text)
-    assert snapshot(bc1) == before
+    with assert_unchanged(bc1):
+        response = bc1.post(bc1.company("customerPayments"), {"customerNumber": "10000"})
+        assert error_of(response) == (400, "Application_DialogException", text)
 
 
 def test_a_company_level_list_filtered_by_id_passes_bcs_filter_check(bcv):

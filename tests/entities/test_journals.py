@@ -8,7 +8,7 @@ import threading
 import pytest
 import requests
 
-from tests.helpers import BANK, BLANK, GENERAL, UK, USA, account, error_of, payment, snapshot
+from tests.helpers import BANK, BLANK, GENERAL, UK, USA, account, assert_unchanged, error_of, payment
 
 JOURNAL_FIELDS = [
     "id",
@@ -148,29 +148,26 @@ def test_code_of_exactly_ten_characters_is_fine(bcv):
 
 
 def test_code_over_ten_characters_is_refused(bcv):
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.post(bcv.journals(), {"code": "abcdefghijk"}))
-    assert (status, code) == (400, "Application_StringExceededLength")
-    assert message.startswith("The length of the string is 11, but it must be less than or equal to 10")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.post(bcv.journals(), {"code": "abcdefghijk"}))
+        assert (status, code) == (400, "Application_StringExceededLength")
+        assert message.startswith("The length of the string is 11, but it must be less than or equal to 10")
 
 
 @pytest.mark.parametrize("body", [{}, {"code": ""}, {"code": "   "}, {"code": None}, {"displayName": "x"}])
 def test_code_is_required(bcv, body):
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.post(bcv.journals(), body))
-    assert (status, code) == (400, "BadRequest_RequiredParamNotProvided")
-    assert "code" in message
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.post(bcv.journals(), body))
+        assert (status, code) == (400, "BadRequest_RequiredParamNotProvided")
+        assert "code" in message
 
 
 @pytest.mark.parametrize("code", ["GENERAL", "general", " General "])
 def test_code_must_be_unique_in_the_company_on_post(bcv, code):
-    before = snapshot(bcv)
-    status, error_code, message = error_of(bcv.post(bcv.journals(), {"code": code}))
-    assert (status, error_code) == (409, "Internal_EntityWithSameKeyExists")
-    assert "GENERAL" in message
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, error_code, message = error_of(bcv.post(bcv.journals(), {"code": code}))
+        assert (status, error_code) == (409, "Internal_EntityWithSameKeyExists")
+        assert "GENERAL" in message
 
 
 def test_the_same_code_in_another_company_is_fine(bcv):
@@ -180,11 +177,12 @@ def test_the_same_code_in_another_company_is_fine(bcv):
 
 def test_display_name_up_to_100_characters(bcv):
     assert create(bcv, {"code": "LONG", "displayName": "d" * 100})["displayName"] == "d" * 100
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.post(bcv.journals(), {"code": "LONGER", "displayName": "d" * 101}))
-    assert (status, code) == (400, "Application_StringExceededLength")
-    assert "is 101, but it must be less than or equal to 100 characters" in message
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(
+            bcv.post(bcv.journals(), {"code": "LONGER", "displayName": "d" * 101})
+        )
+        assert (status, code) == (400, "Application_StringExceededLength")
+        assert "is 101, but it must be less than or equal to 100 characters" in message
 
 
 def test_balancing_account_fills_its_number(bcv):
@@ -206,12 +204,13 @@ def test_balancing_account_blank_guid_on_post(bcv):
 
 
 def test_unknown_balancing_account_is_refused(bcv):
-    before = snapshot(bcv)
-    unknown = "acc00001-0000-4000-8000-000000099999"
-    status, code, message = error_of(bcv.post(bcv.journals(), {"code": "X", "balancingAccountId": unknown}))
-    assert (status, code) == (400, "Application_DialogException")
-    assert message == 'The "balancingAccountNumber" does not match to a G/L Account.'
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        unknown = "acc00001-0000-4000-8000-000000099999"
+        status, code, message = error_of(
+            bcv.post(bcv.journals(), {"code": "X", "balancingAccountId": unknown})
+        )
+        assert (status, code) == (400, "Application_DialogException")
+        assert message == 'The "balancingAccountNumber" does not match to a G/L Account.'
 
 
 @pytest.mark.parametrize(
@@ -223,28 +222,26 @@ def test_unknown_balancing_account_is_refused(bcv):
     ],
 )
 def test_balancing_account_must_be_an_open_direct_posting_account(bcv, number, reason):
-    before = snapshot(bcv)
-    response = bcv.post(bcv.journals(), {"code": "X", "balancingAccountId": account(number)})
-    status, code, message = error_of(response)
-    assert status == 400
-    assert code.startswith("Application_")
-    assert message.startswith(reason)
-    assert f"No.={number}" in message
-    assert snapshot(bcv) == before
-    # nor by PATCH
-    response = bcv.patch(bcv.journals(f"({BANK})"), {"balancingAccountId": account(number)})
-    assert error_of(response)[2].startswith(reason)
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.post(bcv.journals(), {"code": "X", "balancingAccountId": account(number)})
+        status, code, message = error_of(response)
+        assert status == 400
+        assert code.startswith("Application_")
+        assert message.startswith(reason)
+        assert f"No.={number}" in message
+    with assert_unchanged(bcv):
+        # nor by PATCH
+        response = bcv.patch(bcv.journals(f"({BANK})"), {"balancingAccountId": account(number)})
+        assert error_of(response)[2].startswith(reason)
 
 
 def test_balancing_account_number_is_read_only(bcv):
-    before = snapshot(bcv)
-    status, code, message = error_of(
-        bcv.post(bcv.journals(), {"code": "X", "balancingAccountNumber": "10100"})
-    )
-    assert (status, code) == (400, "BadRequest_InvalidOperation")
-    assert "balancingAccountNumber" in message
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(
+            bcv.post(bcv.journals(), {"code": "X", "balancingAccountNumber": "10100"})
+        )
+        assert (status, code) == (400, "BadRequest_InvalidOperation")
+        assert "balancingAccountNumber" in message
 
 
 def test_v2_lets_the_client_choose_the_id(bc):
@@ -258,19 +255,17 @@ def test_v2_lets_the_client_choose_the_id(bc):
 
 
 def test_v1_refuses_a_chosen_id(bc1):
-    before = snapshot(bc1)
-    response = bc1.post(bc1.journals(), {"id": "0e0e0e0e-1111-4222-8333-444455556666", "code": "MINE"})
-    status, code, message = error_of(response)
-    assert (status, code) == (400, "BadRequest_InvalidOperation")
-    assert "id" in message
-    assert snapshot(bc1) == before
+    with assert_unchanged(bc1):
+        response = bc1.post(bc1.journals(), {"id": "0e0e0e0e-1111-4222-8333-444455556666", "code": "MINE"})
+        status, code, message = error_of(response)
+        assert (status, code) == (400, "BadRequest_InvalidOperation")
+        assert "id" in message
 
 
 def test_post_sets_last_modified_itself(bcv):
-    before = snapshot(bcv)
-    response = bcv.post(bcv.journals(), {"code": "X", "lastModifiedDateTime": "2020-01-01T00:00:00Z"})
-    assert error_of(response)[:2] == (400, "BadRequest_InvalidOperation")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.post(bcv.journals(), {"code": "X", "lastModifiedDateTime": "2020-01-01T00:00:00Z"})
+        assert error_of(response)[:2] == (400, "BadRequest_InvalidOperation")
     # null for a read-only property is ignored, as real OData clients send it
     body = create(
         bcv, {"code": "X", "lastModifiedDateTime": None, "id": None, "balancingAccountNumber": None}
@@ -305,11 +300,10 @@ def test_patch_renames_the_journal_and_its_payments_follow(bcv):
 
 
 def test_patch_to_an_existing_code_is_a_duplicate_key(bcv):
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.patch(bcv.journals(f"({BANK})"), {"code": "general"}))
-    assert (status, code) == (409, "Internal_EntityWithSameKeyExists")
-    assert "GENERAL" in message
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.patch(bcv.journals(f"({BANK})"), {"code": "general"}))
+        assert (status, code) == (409, "Internal_EntityWithSameKeyExists")
+        assert "GENERAL" in message
 
 
 def test_patch_to_its_own_code_is_fine(bcv):
@@ -318,17 +312,15 @@ def test_patch_to_its_own_code_is_fine(bcv):
 
 @pytest.mark.parametrize("body", [{"code": ""}, {"code": None}])
 def test_patch_cannot_blank_the_code(bcv, body):
-    before = snapshot(bcv)
-    status, code, _ = error_of(bcv.patch(bcv.journals(f"({BANK})"), body))
-    assert (status, code) == (400, "BadRequest_RequiredParamNotProvided")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, _ = error_of(bcv.patch(bcv.journals(f"({BANK})"), body))
+        assert (status, code) == (400, "BadRequest_RequiredParamNotProvided")
 
 
 def test_patch_code_too_long(bcv):
-    before = snapshot(bcv)
-    status, code, _ = error_of(bcv.patch(bcv.journals(f"({BANK})"), {"code": "X" * 11}))
-    assert (status, code) == (400, "Application_StringExceededLength")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, _ = error_of(bcv.patch(bcv.journals(f"({BANK})"), {"code": "X" * 11}))
+        assert (status, code) == (400, "Application_StringExceededLength")
 
 
 def test_patch_blank_guid_clears_the_balancing_account(bcv):
@@ -365,11 +357,10 @@ def test_patch_with_the_unchanged_read_only_values_is_accepted(bcv):
     ],
 )
 def test_patch_refuses_a_different_read_only_value(bcv, name, value):
-    before = snapshot(bcv)
-    status, code, message = error_of(bcv.patch(bcv.journals(f"({BANK})"), {name: value}))
-    assert (status, code) == (400, "BadRequest_InvalidOperation")
-    assert message == f"Control '{name}' is read-only"
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        status, code, message = error_of(bcv.patch(bcv.journals(f"({BANK})"), {name: value}))
+        assert (status, code) == (400, "BadRequest_InvalidOperation")
+        assert message == f"Control '{name}' is read-only"
 
 
 # --- delete --------------------------------------------------------------------------------

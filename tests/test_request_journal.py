@@ -10,7 +10,7 @@ import requests
 
 from bc_mock import MockServer
 from bc_mock.app import create_app
-from tests.helpers import GENERAL, JOURNAL_ENTRY_KEYS, USA, error_of, start_server
+from tests.helpers import GENERAL, JOURNAL_ENTRY_KEYS, USA, error_of
 
 PAYMENT = {"customerNumber": "10000", "amount": -100}
 
@@ -207,23 +207,15 @@ def test_the_journal_keeps_only_the_most_recent_entries():
         assert [e["id"] for e in entries] == [8, 9, 10, 11, 12]
 
 
-def test_journal_size_option_and_variable():
-    process, url = start_server("--journal-size", "3")
-    try:
-        for _ in range(5):
-            requests.get(f"{url}/api/v2.0/companies")
-        assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 3
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    process, url = start_server(env={"BC_MOCK_JOURNAL_SIZE": "2"})
-    try:
-        for _ in range(5):
-            requests.get(f"{url}/api/v2.0/companies")
-        assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 2
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def test_journal_size_option_and_variable(start_bc_mock):
+    url = start_bc_mock("--journal-size", "3").url
+    for _ in range(5):
+        requests.get(f"{url}/api/v2.0/companies")
+    assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 3
+    url = start_bc_mock(env={"BC_MOCK_JOURNAL_SIZE": "2"}).url
+    for _ in range(5):
+        requests.get(f"{url}/api/v2.0/companies")
+    assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 2
 
 
 def test_memory_stays_flat_under_a_long_run():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import BANK, GENERAL, USA, error_of, snapshot
+from tests.helpers import BANK, GENERAL, USA, assert_unchanged, error_of
 
 
 def batch(client, operations: list[dict], **headers) -> dict:
@@ -89,22 +89,21 @@ def test_continue_on_error_runs_the_rest_but_not_what_depends_on_a_failure(bc):
 
 
 def test_snapshot_isolation_is_all_or_nothing(bc):
-    before = snapshot(bc)
-    body = batch(
-        bc,
-        [
-            post_journal("journal", "ATOMIC"),
-            {
-                "id": "payment",
-                "method": "POST",
-                "url": f"companies({USA})/customerPayments",
-                "body": {"journalId": "$placeholder", "customerNumber": "10000", "amount": -10},
-            },
-        ],
-        Isolation="snapshot",
-    )
-    assert [r["status"] for r in body["responses"]] == [201, 400]
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        body = batch(
+            bc,
+            [
+                post_journal("journal", "ATOMIC"),
+                {
+                    "id": "payment",
+                    "method": "POST",
+                    "url": f"companies({USA})/customerPayments",
+                    "body": {"journalId": "$placeholder", "customerNumber": "10000", "amount": -10},
+                },
+            ],
+            Isolation="snapshot",
+        )
+        assert [r["status"] for r in body["responses"]] == [201, 400]
 
     journal_id = "0b0b0b0b-0000-4000-8000-000000000001"
     operations = [
@@ -130,11 +129,11 @@ def test_snapshot_isolation_is_all_or_nothing(bc):
             "body": {"displayName": "no If-Match"},
         },
     ]
-    body = batch(bc, operations, Isolation="snapshot")
-    statuses = [(r["id"], r["status"]) for r in body["responses"]]
-    assert statuses == [("journal", 201), ("payment", 201), ("edit", 200), ("bad", 400)]
-    assert body["responses"][3]["body"]["error"]["code"] == "BadRequest_InvalidToken"
-    assert snapshot(bc) == before, "a failed snapshot batch left changes behind"
+    with assert_unchanged(bc, message="a failed snapshot batch left changes behind"):
+        body = batch(bc, operations, Isolation="snapshot")
+        statuses = [(r["id"], r["status"]) for r in body["responses"]]
+        assert statuses == [("journal", 201), ("payment", 201), ("edit", 200), ("bad", 400)]
+        assert body["responses"][3]["body"]["error"]["code"] == "BadRequest_InvalidToken"
 
     body = batch(bc, operations[:3], Isolation="snapshot")
     assert [r["status"] for r in body["responses"]] == [201, 201, 200]
@@ -167,10 +166,9 @@ def test_at_most_100_operations(bc):
     ],
 )
 def test_a_malformed_batch_is_refused_whole(bc, payload):
-    before = snapshot(bc)
-    response = bc.post("$batch", payload)
-    assert error_of(response)[:2] == (400, "BadRequest")
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        response = bc.post("$batch", payload)
+        assert error_of(response)[:2] == (400, "BadRequest")
 
 
 def test_company_header_and_absolute_paths(bc):
@@ -223,15 +221,14 @@ def add_fault(client, rule: dict) -> str:
 
 
 def test_a_fault_in_a_snapshot_batch_rolls_it_all_back(bc, tenant):
-    before = snapshot(bc)
-    add_fault(bc, {"tenant": tenant, "method": "GET", "path": "*/accounts", "status": 503, "times": 1})
-    body = batch(
-        bc,
-        [post_journal("1", "FAULTED"), {"id": "2", "method": "GET", "url": f"companies({USA})/accounts"}],
-        Isolation="snapshot",
-    )
-    assert [r["status"] for r in body["responses"]] == [201, 503]
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        add_fault(bc, {"tenant": tenant, "method": "GET", "path": "*/accounts", "status": 503, "times": 1})
+        body = batch(
+            bc,
+            [post_journal("1", "FAULTED"), {"id": "2", "method": "GET", "url": f"companies({USA})/accounts"}],
+            Isolation="snapshot",
+        )
+        assert [r["status"] for r in body["responses"]] == [201, 503]
 
 
 def test_readers_do_not_see_a_snapshot_batch_half_done(bc, tenant):

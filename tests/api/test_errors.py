@@ -16,11 +16,11 @@ from tests.helpers import (
     UK,
     USA,
     account,
+    assert_unchanged,
     customer,
     error_of,
     invoice,
     payment,
-    snapshot,
 )
 
 FIRST = payment(1, 10000)
@@ -40,10 +40,6 @@ def assert_bc_error(response: requests.Response, status: int, code: str) -> str:
     assert body["error"]["code"] == code
     assert CORRELATION.match(body["error"]["message"]), body["error"]["message"]
     return error_of(response)[2]
-
-
-def both_companies(client) -> tuple[dict, dict]:
-    return snapshot(client, USA), snapshot(client, UK)
 
 
 # --- not found -------------------------------------------------------------------------------
@@ -115,10 +111,9 @@ def test_unknown_api_version_and_unknown_root_are_not_found(server_url):
 )
 def test_malformed_guid_in_the_url_is_bad_request_not_found(bcv, path):
     assert_bc_error(bcv.get(path), 404, "BadRequest_NotFound")
-    before = both_companies(bcv)
-    assert_bc_error(bcv.patch(path, {"displayName": "x"}), 404, "BadRequest_NotFound")
-    assert_bc_error(bcv.delete(path), 404, "BadRequest_NotFound")
-    assert both_companies(bcv) == before
+    with assert_unchanged(bcv, USA, UK):
+        assert_bc_error(bcv.patch(path, {"displayName": "x"}), 404, "BadRequest_NotFound")
+        assert_bc_error(bcv.delete(path), 404, "BadRequest_NotFound")
 
 
 def test_v2_only_navigation_is_not_found_in_v1(bc1):
@@ -151,16 +146,15 @@ def test_v2_only_navigation_is_not_found_in_v1(bc1):
     ],
 )
 def test_a_method_the_set_does_not_allow_is_405(bcv, method, path, kind):
-    before = both_companies(bcv)
-    response = bcv.session.request(method, bcv.url(path), json={}, headers={"If-Match": "*"})
-    message = assert_bc_error(response, 405, "BadRequest_MethodNotAllowed")
-    set_name = path.rsplit("/", 1)[-1].split("(")[0]
-    set_name = {"account": "accounts"}.get(set_name, set_name)
-    assert message == (
-        f"'{method}' requests for '{set_name}' of EdmType '{kind}' are not allowed "
-        "within Dynamics 365 Business Central OData web services."
-    )
-    assert both_companies(bcv) == before
+    with assert_unchanged(bcv, USA, UK):
+        response = bcv.session.request(method, bcv.url(path), json={}, headers={"If-Match": "*"})
+        message = assert_bc_error(response, 405, "BadRequest_MethodNotAllowed")
+        set_name = path.rsplit("/", 1)[-1].split("(")[0]
+        set_name = {"account": "accounts"}.get(set_name, set_name)
+        assert message == (
+            f"'{method}' requests for '{set_name}' of EdmType '{kind}' are not allowed "
+            "within Dynamics 365 Business Central OData web services."
+        )
 
 
 # --- bodies ----------------------------------------------------------------------------------
@@ -170,22 +164,20 @@ def test_a_method_the_set_does_not_allow_is_405(bcv, method, path, kind):
     "raw", [b'{"code":', b"not json", b"[1, 2]", b'"text"', b"42", b"\xff\xfe{}", b"null"]
 )
 def test_malformed_body_is_bad_request(bcv, raw):
-    before = snapshot(bcv)
-    headers = {"Content-Type": "application/json"}
-    response = bcv.session.post(bcv.url(bcv.journals()), data=raw, headers=headers)
-    assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
-    response = bcv.session.patch(
-        bcv.url(bcv.journals(f"({BANK})")), data=raw, headers={**headers, "If-Match": "*"}
-    )
-    assert_bc_error(response, 400, "BadRequest")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        headers = {"Content-Type": "application/json"}
+        response = bcv.session.post(bcv.url(bcv.journals()), data=raw, headers=headers)
+        assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
+        response = bcv.session.patch(
+            bcv.url(bcv.journals(f"({BANK})")), data=raw, headers={**headers, "If-Match": "*"}
+        )
+        assert_bc_error(response, 400, "BadRequest")
 
 
 def test_post_without_a_body_is_bad_request(bcv):
-    before = snapshot(bcv)
-    response = bcv.session.post(bcv.url(bcv.journals()), headers={"Content-Type": "application/json"})
-    assert_bc_error(response, 400, "BadRequest")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.session.post(bcv.url(bcv.journals()), headers={"Content-Type": "application/json"})
+        assert_bc_error(response, 400, "BadRequest")
 
 
 @pytest.mark.parametrize(
@@ -196,21 +188,19 @@ def test_post_without_a_body_is_bad_request(bcv):
     ],
 )
 def test_unknown_property_is_bad_request(bcv, url_of, body, type_name):
-    before = snapshot(bcv)
-    name = next(k for k in body if k not in ("code", "amount"))
-    message = assert_bc_error(bcv.post(url_of(bcv), body), 400, "BadRequest")
-    assert message == (
-        f"The property '{name}' does not exist on type 'Microsoft.NAV.{type_name}'. "
-        "Make sure to only use property names that are defined by the type."
-    )
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        name = next(k for k in body if k not in ("code", "amount"))
+        message = assert_bc_error(bcv.post(url_of(bcv), body), 400, "BadRequest")
+        assert message == (
+            f"The property '{name}' does not exist on type 'Microsoft.NAV.{type_name}'. "
+            "Make sure to only use property names that are defined by the type."
+        )
 
 
 def test_unknown_property_on_patch_changes_nothing_even_next_to_a_good_one(bcv):
-    before = snapshot(bcv)
-    response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "changed", "colour": "red"})
-    assert_bc_error(response, 400, "BadRequest")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "changed", "colour": "red"})
+        assert_bc_error(response, 400, "BadRequest")
 
 
 @pytest.mark.parametrize(
@@ -231,11 +221,10 @@ def test_unknown_property_on_patch_changes_nothing_even_next_to_a_good_one(bcv):
     ],
 )
 def test_wrong_type_is_bad_request(bcv, body):
-    before = snapshot(bcv)
-    response = bcv.post(bcv.payments(GENERAL), body)
-    assert 400 <= response.status_code < 500
-    assert response.json()["error"]["code"] in ("BadRequest", "Application_EvaluateException")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.post(bcv.payments(GENERAL), body)
+        assert 400 <= response.status_code < 500
+        assert response.json()["error"]["code"] in ("BadRequest", "Application_EvaluateException")
 
 
 @pytest.mark.parametrize(
@@ -248,21 +237,19 @@ def test_wrong_type_is_bad_request(bcv, body):
 )
 @pytest.mark.parametrize("value", ["not-a-guid", "12345678-1234-1234-1234-12345678901", 7])
 def test_malformed_guid_in_the_body_is_invalid_guid(bcv, url_of, name, value):
-    before = snapshot(bcv)
-    body = {name: value}
-    if name == "balancingAccountId":
-        body["code"] = "X"
-    message = assert_bc_error(bcv.post(url_of(bcv), body), 400, "Application_InvalidGUID")
-    assert message.startswith("Invalid format of GUID string.")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        body = {name: value}
+        if name == "balancingAccountId":
+            body["code"] = "X"
+        message = assert_bc_error(bcv.post(url_of(bcv), body), 400, "Application_InvalidGUID")
+        assert message.startswith("Invalid format of GUID string.")
 
 
 def test_v2_malformed_journal_id_in_the_body_is_invalid_guid(bc):
-    before = snapshot(bc)
-    assert_bc_error(
-        bc.post(bc.company("customerPayments"), {"journalId": "x"}), 400, "Application_InvalidGUID"
-    )
-    assert snapshot(bc) == before
+    with assert_unchanged(bc):
+        assert_bc_error(
+            bc.post(bc.company("customerPayments"), {"journalId": "x"}), 400, "Application_InvalidGUID"
+        )
 
 
 def test_braced_guid_in_the_body_is_accepted(bcv):
@@ -308,36 +295,33 @@ def test_renaming_a_journal_changes_its_payments_etags(bcv):
 
 
 def test_patch_without_if_match_is_invalid_token(bcv):
-    before = snapshot(bcv)
-    for path in (bcv.journals(f"({BANK})"), bcv.payments(GENERAL, f"({FIRST})")):
-        response = bcv.patch(path, {"comment" if "Payments" in path else "displayName": "x"}, etag=None)
-        message = assert_bc_error(response, 400, "BadRequest_InvalidToken")
-        assert message == (
-            "Could not validate the client concurrency token required by the service. "
-            "Please provide a valid token in the client request."
-        )
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        for path in (bcv.journals(f"({BANK})"), bcv.payments(GENERAL, f"({FIRST})")):
+            response = bcv.patch(path, {"comment" if "Payments" in path else "displayName": "x"}, etag=None)
+            message = assert_bc_error(response, 400, "BadRequest_InvalidToken")
+            assert message == (
+                "Could not validate the client concurrency token required by the service. "
+                "Please provide a valid token in the client request."
+            )
 
 
 @pytest.mark.parametrize("garbled", ['"abc"', "abc", 'W/"!!!"', ""])
 def test_patch_with_a_garbled_if_match_is_refused(bcv, garbled):
-    before = snapshot(bcv)
-    response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "x"}, etag=garbled)
-    assert response.status_code in (400, 409)
-    assert response.json()["error"]["code"] in ("BadRequest_InvalidToken", "Request_EntityChanged")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "x"}, etag=garbled)
+        assert response.status_code in (400, 409)
+        assert response.json()["error"]["code"] in ("BadRequest_InvalidToken", "Request_EntityChanged")
 
 
 def test_patch_with_a_stale_etag_is_entity_changed(bcv):
     stale = bcv.get(bcv.journals(f"({BANK})")).json()["@odata.etag"]
     fresh = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "first"}, etag=stale).json()["@odata.etag"]
-    before = snapshot(bcv)
-    response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "second"}, etag=stale)
-    assert (
-        assert_bc_error(response, 409, "Request_EntityChanged")
-        == "Another user has already changed the record."
-    )
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "second"}, etag=stale)
+        assert (
+            assert_bc_error(response, 409, "Request_EntityChanged")
+            == "Another user has already changed the record."
+        )
     assert bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "second"}, etag=fresh).status_code == 200
 
 
@@ -361,19 +345,17 @@ def test_delete_without_if_match_is_allowed(bcv):
 def test_delete_with_a_stale_etag_is_entity_changed(bcv):
     stale = bcv.get(bcv.payments(GENERAL, f"({FIRST})")).json()["@odata.etag"]
     fresh = bcv.patch(bcv.payments(GENERAL, f"({FIRST})"), {"amount": -1}, etag=stale).json()["@odata.etag"]
-    before = snapshot(bcv)
-    response = bcv.delete(bcv.payments(GENERAL, f"({FIRST})"), etag=stale)
-    assert_bc_error(response, 409, "Request_EntityChanged")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        response = bcv.delete(bcv.payments(GENERAL, f"({FIRST})"), etag=stale)
+        assert_bc_error(response, 409, "Request_EntityChanged")
     assert bcv.delete(bcv.payments(GENERAL, f"({FIRST})"), etag=fresh).status_code == 204
 
 
 def test_delete_journal_with_a_stale_etag_keeps_journal_and_payments(bcv):
     stale = bcv.get(bcv.journals(f"({BANK})")).json()["@odata.etag"]
     bcv.patch(bcv.journals(f"({BANK})"), {"displayName": "changed"})
-    before = snapshot(bcv)
-    assert_bc_error(bcv.delete(bcv.journals(f"({BANK})"), etag=stale), 409, "Request_EntityChanged")
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        assert_bc_error(bcv.delete(bcv.journals(f"({BANK})"), etag=stale), 409, "Request_EntityChanged")
 
 
 def test_if_match_on_get_is_ignored(bcv):
@@ -480,14 +462,13 @@ REJECTED = [
 
 @pytest.mark.parametrize("method, path_of, body, status", REJECTED)
 def test_a_rejected_write_changes_nothing(bcv, method, path_of, body, status):
-    before = both_companies(bcv)
-    headers = {"If-Match": 'W/"JzIwOzAwMDAwMDAwMDAwMDAwMDAwMDAxOzAwOyc="'} if method == "DELETE" else {}
-    if method == "PATCH":
-        headers["If-Match"] = "*"
-    response = bcv.session.request(method, bcv.url(path_of(bcv)), json=body, headers=headers)
-    assert response.status_code == status, response.text
-    assert "error" in response.json()
-    assert both_companies(bcv) == before
+    with assert_unchanged(bcv, USA, UK):
+        headers = {"If-Match": 'W/"JzIwOzAwMDAwMDAwMDAwMDAwMDAwMDAxOzAwOyc="'} if method == "DELETE" else {}
+        if method == "PATCH":
+            headers["If-Match"] = "*"
+        response = bcv.session.request(method, bcv.url(path_of(bcv)), json=body, headers=headers)
+        assert response.status_code == status, response.text
+        assert "error" in response.json()
 
 
 def test_bad_input_never_answers_5xx_or_html(bcv):
@@ -513,13 +494,12 @@ def test_bad_input_never_answers_5xx_or_html(bcv):
 
 
 def test_deeply_nested_json_is_bad_request(bcv):
-    before = snapshot(bcv)
-    raw = b"[" * 5000 + b"]" * 5000
-    response = bcv.session.post(
-        bcv.url(bcv.payments(GENERAL)), data=raw, headers={"Content-Type": "application/json"}
-    )
-    assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
-    assert snapshot(bcv) == before
+    with assert_unchanged(bcv):
+        raw = b"[" * 5000 + b"]" * 5000
+        response = bcv.session.post(
+            bcv.url(bcv.payments(GENERAL)), data=raw, headers={"Content-Type": "application/json"}
+        )
+        assert assert_bc_error(response, 400, "BadRequest") == "Invalid Request Body"
 
 
 # --- unit: If-Match against a record's ETag ----------------------------------------------
