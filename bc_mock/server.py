@@ -110,7 +110,7 @@ class MockServer:
         self._backend.stop()
         self._started = False
 
-    def __enter__(self) -> MockServer:  # noqa: PYI034 (Self needs Python 3.11)
+    def __enter__(self) -> MockServer:  # not typing.Self: that needs Python 3.11
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -56,7 +56,8 @@ def test_a_body_over_the_default_16_mb_is_413_and_changes_nothing(bc, server_url
     response = bc.session.post(bc.url(bc.journals()), data=body, headers=JSON)
     message = assert_bc_error(response, 413, "BadRequest_RequestEntityTooLarge")
     assert message == (
-        f"The request's Content-Length {len(body)} is larger than the request body size limit {DEFAULT_LIMIT}."
+        f"The request's Content-Length {len(body)} "
+        f"is larger than the request body size limit {DEFAULT_LIMIT}."
     )
     assert snapshot(bc) == before
     # the journal shows the refused request, without keeping its 16 MB

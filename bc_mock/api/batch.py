@@ -118,10 +118,7 @@ class _Runner:
             op_id = operation.get("id")
             key = str(op_id) if op_id is not None else f"#{index}"
             blocked = [str(d) for d in operation.get("dependsOn", []) if str(d) in self.failed]
-            if blocked:
-                response = _failed_dependency(op_id, blocked[0])
-            else:
-                response = self._dispatch(op_id, operation)
+            response = _failed_dependency(op_id, blocked[0]) if blocked else self._dispatch(op_id, operation)
             responses.append(response)
             if response["status"] >= 400:
                 self.failed.add(key)

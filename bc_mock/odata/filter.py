@@ -319,7 +319,7 @@ def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
         except ValueError:
             raise errors.bad_request(
                 f"Cannot convert the literal '{node.val}' to the expected type 'Edm.Date'."
-            )
+            ) from None
     if isinstance(node, ast.DateTime):
         return _datetime_literal(node.val)
     if isinstance(node, ast.GUID):
@@ -460,7 +460,8 @@ class _Compiler(NodeVisitor):
         if not _compatible(left.edm, right.edm):
             raise errors.bad_request(
                 "A binary operator with incompatible types was detected. Found operand types "
-                f"'{left.edm}' and '{right.edm}' for operator kind '{_OPERATOR_NAMES[type(node.comparator)]}'."
+                f"'{left.edm}' and '{right.edm}' "
+                f"for operator kind '{_OPERATOR_NAMES[type(node.comparator)]}'."
             )
 
     def _in(self, node: ast.Compare, left: _Expr) -> _Expr:

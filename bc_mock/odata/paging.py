@@ -68,7 +68,7 @@ def order_key(orderby: tuple[tuple[str, bool], ...]) -> Callable[[tuple], tuple]
             return tuple(_nulls_first(value) for value in values)
         return tuple(
             _Descending(_nulls_first(value)) if desc else _nulls_first(value)
-            for value, desc in zip(values, descending)
+            for value, desc in zip(values, descending, strict=True)
         )
 
     return key
