@@ -286,7 +286,7 @@ class _InProcess:
         self._stopping = threading.Event()
 
     def start(self) -> None:
-        from waitress import create_server
+        from waitress.server import create_server
 
         from bc_mock.app import create_app
         from bc_mock.dropper import waitress_dropper
