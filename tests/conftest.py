@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import BcClient, start_server
+from tests.helpers import BcClient, start_server, stop_server
 
 # pytester runs the bc_mock pytest plugin in test sessions of its own (tests/test_plugin.py)
 pytest_plugins = ["pytester"]
@@ -21,8 +21,7 @@ pytest_plugins = ["pytester"]
 def server_url():
     process, url = start_server()
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 @pytest.fixture

@@ -50,6 +50,12 @@ def start_server(*args: str, env: dict | None = None, timeout: float = 20) -> tu
     return process, line.split(" on ", 1)[1].strip()
 
 
+def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a server from ``start_server`` and close its pipes (none is left to the garbage collector)."""
+    process.terminate()
+    process.communicate(timeout=timeout)
+
+
 class BcClient:
     """Requests against one API root (server, tenant, version), company-relative helpers."""
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 import requests
 
-from tests.helpers import BANK, USA, error_of, start_server
+from tests.helpers import BANK, USA, error_of, start_server, stop_server
 
 JOURNALS = f"api/v2.0/companies({USA})/customerPaymentJournals"
 
@@ -19,8 +19,7 @@ def auth_server(request):
     else:
         process, url = start_server(env={"BC_MOCK_REQUIRE_AUTH": "1"})
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 @pytest.mark.parametrize(
@@ -91,5 +90,4 @@ def test_auth_is_off_by_default_and_when_the_variable_says_no(value):
     try:
         assert requests.get(f"{url}/{JOURNALS}").status_code == 200
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)

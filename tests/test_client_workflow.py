@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.helpers import start_server
+from tests.helpers import start_server, stop_server
 
 
 class BcApiError(Exception):
@@ -68,8 +68,7 @@ def auth_server():
     """A server of the module's own (the default tenant's roots write there), requiring a token."""
     process, url = start_server("--require-auth")
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 def base_urls(server: str, version: str) -> dict[str, str]:

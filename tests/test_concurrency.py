@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.helpers import BANK, GENERAL, BcClient, error_of, start_server
+from tests.helpers import BANK, GENERAL, BcClient, error_of, start_server, stop_server
 
 THREADS = 8
 MAX_CONTROL_CALLS = 500  # a racing control loop stops when the traffic does, or after this many
@@ -26,8 +26,7 @@ MAX_CONTROL_CALLS = 500  # a racing control loop stops when the traffic does, or
 def server():
     process, url = start_server("--threads", "8", "--journal-size", "100000")
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 @pytest.fixture

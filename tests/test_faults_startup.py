@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from bc_mock.ratelimit import RateLimiter, parse_limit
-from tests.helpers import error_of, start_server
+from tests.helpers import error_of, start_server, stop_server
 
 
 @pytest.fixture
@@ -25,8 +25,7 @@ def serve():
 
     yield start
     for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def _companies(url: str, tenant: str = "default") -> requests.Response:

@@ -23,6 +23,7 @@ from tests.helpers import (
     invoice,
     payment,
     start_server,
+    stop_server,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -155,8 +156,7 @@ def custom_server(tmp_path):
 
     yield start
     for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def test_a_file_with_a_list_of_companies(tmp_path, custom_server):

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.helpers import BANK, GENERAL, USA, account, customer, invoice, payment, start_server
+from tests.helpers import BANK, GENERAL, USA, account, customer, invoice, payment, start_server, stop_server
 
 CHECKS = [
     not_a_server_error,
@@ -62,8 +62,7 @@ def fuzz_server():
     """A server of its own: the fuzzer creates, changes and deletes records as it likes."""
     process, url = start_server()
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 @pytest.fixture(scope="module")

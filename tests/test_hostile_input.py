@@ -14,7 +14,7 @@ import sys
 import pytest
 import requests
 
-from tests.helpers import BANK, GENERAL, USA, error_of, payment, snapshot, start_server
+from tests.helpers import BANK, GENERAL, USA, error_of, payment, snapshot, start_server, stop_server
 
 MB = 1024 * 1024
 DEFAULT_LIMIT = 16 * MB
@@ -43,8 +43,7 @@ def small_limit_server():
     """A server whose body limit is 1 KB, so limits are tested without sending megabytes."""
     process, url = start_server("--max-body", "1K")
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 # --- body size ---------------------------------------------------------------------------------
@@ -121,8 +120,7 @@ def test_the_limit_comes_from_the_environment():
         )
         assert error_of(response)[2].endswith("request body size limit 2048.")
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 @pytest.mark.parametrize("value", ["lots", "-5", "1.5M", "16 TB"])
@@ -427,8 +425,7 @@ def test_other_files_beside_fixtures_are_left_alone(tmp_path):
         companies = requests.get(f"{url}/api/v2.0/companies", timeout=10).json()["value"]
         assert [c["name"] for c in companies] == ["Only"]
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 @pytest.mark.parametrize(

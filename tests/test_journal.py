@@ -10,7 +10,7 @@ import requests
 
 from bc_mock import MockServer
 from bc_mock.app import create_app
-from tests.helpers import GENERAL, JOURNAL_ENTRY_KEYS, USA, error_of, start_server
+from tests.helpers import GENERAL, JOURNAL_ENTRY_KEYS, USA, error_of, start_server, stop_server
 
 PAYMENT = {"customerNumber": "10000", "amount": -100}
 
@@ -212,16 +212,14 @@ def test_journal_size_option_and_variable():
             requests.get(f"{url}/api/v2.0/companies")
         assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 3
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
     process, url = start_server(env={"BC_MOCK_JOURNAL_SIZE": "2"})
     try:
         for _ in range(5):
             requests.get(f"{url}/api/v2.0/companies")
         assert len(requests.get(f"{url}/_mock/requests").json()["value"]) == 2
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def test_memory_stays_flat_under_a_long_run():

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -25,7 +27,8 @@ def test_the_code_is_formatted():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.timeout(60)  # a few seconds, less with mypy's cache
 def test_mypy_finds_no_type_error():
-    # the package, as [tool.mypy] names it; a few seconds (less with mypy's cache)
+    # the package, as [tool.mypy] names it
     done = _run("mypy")
     assert done.returncode == 0, done.stdout + done.stderr

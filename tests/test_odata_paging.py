@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.helpers import GENERAL, USA, BcClient, error_of, start_server
+from tests.helpers import GENERAL, USA, BcClient, error_of, start_server, stop_server
 
 PREFER_2 = {"Prefer": "odata.maxpagesize=2"}
 
@@ -38,8 +38,7 @@ def follow(
 def small_pages_url():
     process, url = start_server("--page-size", "2")
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 @pytest.fixture
@@ -132,8 +131,7 @@ def test_page_size_from_the_environment():
         client = BcClient(url, "paging-env", "v2.0")
         assert len(client.get(client.company("accounts")).json()["value"]) == 4
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def test_a_garbled_skiptoken_is_refused(bc):

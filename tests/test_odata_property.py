@@ -20,7 +20,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import start_server
+from tests.helpers import start_server, stop_server
 
 COMPANY = "c0a00009-0000-4000-8000-000000000009"
 JOURNAL = "da000009-0000-4000-8000-000000000001"
@@ -76,8 +76,7 @@ def served(tmp_path_factory):
     everything = session.get(base).json(parse_float=Decimal)["value"]
     assert len(everything) == 90
     yield session, base, everything
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 # --- conditions: an OData text and a Python predicate for each -----------------

@@ -7,7 +7,7 @@ import uuid
 import pytest
 import requests
 
-from tests.helpers import BANK, GENERAL, USA, BcClient, payment, start_server
+from tests.helpers import BANK, GENERAL, USA, BcClient, payment, start_server, stop_server
 
 JOURNALS = f"companies({USA})/customerPaymentJournals"
 GENERAL_FIRST = payment(1, 10000)
@@ -27,8 +27,7 @@ def own_server():
     """A server of this module's own: the default tenant and /_mock/reset touch everyone's data."""
     process, url = start_server()
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 @pytest.mark.parametrize("version", ["v1.0", "v2.0"])

@@ -14,7 +14,7 @@ import requests
 # loaded before pytester's in-process run (which forgets the modules a run imports)
 import bc_mock.app
 import bc_mock.server  # noqa: F401
-from tests.helpers import start_server
+from tests.helpers import start_server, stop_server
 
 README = (Path(__file__).parent.parent.parent / "README.md").read_text()
 
@@ -31,8 +31,7 @@ def _blocks(heading: str, language: str) -> list[str]:
 def fresh_server():
     process, url = start_server()
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 def _run_sh(block: str, server_url: str) -> str:
