@@ -14,7 +14,7 @@
 FROM python:3.12-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY bc_mock ./bc_mock
 COPY fixtures ./fixtures
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \

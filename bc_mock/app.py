@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.url_rule_class = LazyBuilderRule  # a shorter start-up: URL builders compiled when first used
     # Flask asks of every view and hook, on every call, whether it is a coroutine function; none
     # of bc_mock's is, and the check is a noticeable share of a simple GET's time
-    app.ensure_sync = _synchronous
+    app.ensure_sync = _synchronous  # type: ignore[method-assign]  # replaced on this app, on purpose
     app.session_interface = _NoSessions()
     app.extensions["bc_mock"] = _state(settings, store)
     limits.install(app, hooks.API_BLUEPRINT)

@@ -6,6 +6,7 @@ import argparse
 import functools
 import signal
 import sys
+from typing import Any
 
 from bc_mock.config import Settings, parse_size
 
@@ -142,7 +143,7 @@ def _stop(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from waitress import create_server
+    from waitress.server import create_server
 
     from bc_mock.app import create_app
     from bc_mock.dropper import waitress_dropper
@@ -154,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     except (SeedError, ValueError) as error:  # ValueError: a bad --faults file or --rate-limit
         print(f"bc-mock: error: {error}", file=sys.stderr, flush=True)
         return 2
+    # Any: bc_mock uses attributes of waitress's server that its stubs do not declare (effective_port)
+    server: Any
     try:
         server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
     except (OSError, ValueError) as error:  # ValueError: a host name that does not resolve

@@ -35,7 +35,8 @@ def entity_table() -> str:
     for entity in REGISTRY.values():
         methods = " ".join(m for m in order if m in entity.methods)
         lines.append(
-            f"| `{entity.name}` | {_address(entity)} | {methods} | {_navigations(entity)} | {entity.description} |"
+            f"| `{entity.name}` | {_address(entity)} | {methods} | {_navigations(entity)} "
+            f"| {entity.description} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -28,9 +28,11 @@ def waitress_dropper(server) -> Callable[[dict], bool]:
         address = (environ.get("REMOTE_ADDR"), str(environ.get("REMOTE_PORT")))
         for channel in list(socket_map.values()):
             if isinstance(channel, HTTPChannel) and (channel.addr[0], str(channel.addr[1])) == address:
+                sock = channel.socket
                 try:
-                    channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    channel.socket.shutdown(socket.SHUT_RDWR)
+                    if sock is not None:  # None: already closed
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass  # already gone: the client is disconnected either way
                 channel.will_close = True

@@ -13,6 +13,14 @@ it see the real shape.
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
+
+
+class Url(Protocol):
+    """A request's URL as an error message names it: the text, or an object whose ``str()``
+    builds it (bc_mock builds a request's URL only when an error names it)."""
+
+    def __str__(self) -> str: ...
 
 
 class BcError(Exception):
@@ -38,7 +46,7 @@ def with_correlation_id(message: str) -> str:
 # --- constructors, one per kind of error BC answers -------------------------
 
 
-def not_found_url(url: str) -> BcError:
+def not_found_url(url: Url) -> BcError:
     return BcError(
         404, "BadRequest_NotFound", f"No HTTP resource was found that matches the request URI '{url}'."
     )

@@ -95,11 +95,9 @@ class Rule:
     def __init__(self, spec: dict, rule_id: str):
         self.spec = _validate(spec)
         self.id = rule_id
-        merged = {**PRESETS.get(self.spec.get("preset"), {}), **self.spec}
-        merged["headers"] = {
-            **PRESETS.get(self.spec.get("preset"), {}).get("headers", {}),
-            **self.spec.get("headers", {}),
-        }
+        preset = _preset(self.spec)
+        merged = {**preset, **self.spec}
+        merged["headers"] = {**preset.get("headers", {}), **self.spec.get("headers", {})}
         self.effect = merged
         self.matches = 0  # requests that matched (fired or not)
         self.hits = 0  # times it fired
@@ -175,7 +173,7 @@ class Rule:
 class FaultSet:
     """The active rules, in the order they were added; thread-safe."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._rules: list[Rule] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -318,6 +316,12 @@ def _path_names() -> set[str]:
     return names
 
 
+def _preset(spec: dict) -> dict:
+    """The effects of the rule's preset ({} without one)."""
+    name = spec.get("preset")
+    return {} if name is None else PRESETS.get(name, {})
+
+
 def _check_effects(spec: dict) -> None:
     preset = spec.get("preset")
     if preset is not None and preset not in PRESETS:
@@ -337,7 +341,7 @@ def _check_effects(spec: dict) -> None:
     delay = spec.get("delayMs")
     if delay is not None and not _valid_delay(delay):
         raise RuleError("'delayMs' must be a number of milliseconds or [min, max] (0 to 600000).")
-    failing = spec.get("drop") or "status" in spec or PRESETS.get(preset, {})
+    failing = spec.get("drop") or "status" in spec or _preset(spec)
     if not failing and "delayMs" not in spec:
         raise RuleError("A fault rule needs an effect: 'status', 'preset', 'delayMs' or 'drop'.")
 

@@ -20,6 +20,7 @@ from flask import Flask, Response, request
 from bc_mock import errors, limits
 from bc_mock.faults import RequestInfo
 from bc_mock.journal import parse_json
+from bc_mock.wsgi_request import request_proxy
 
 BATCH_ID_KEY = "bc_mock.batch_id"
 API_BLUEPRINT = "bc_api"
@@ -37,7 +38,7 @@ def install(app: Flask, render: Callable[[errors.BcError], Response]) -> None:
 def _before(render, state) -> Response | None:
     # the request itself rather than Flask's proxy, and its headers read once: this runs for
     # every request, and each proxied attribute or pass over the WSGI environ costs
-    req = request._get_current_object()
+    req = request_proxy._get_current_object()
     started = time.perf_counter()
     headers = _headers(req.environ)
     args = req.view_args or {}
@@ -48,6 +49,7 @@ def _before(render, state) -> Response | None:
     # stream set-up and the size check would be a tenth of its time
     has_body = _has_body(req.environ)
     oversized = limits.oversized_body() if has_body else None  # journaled without its body, then 413
+    body: object
     if oversized is not None:
         body = f"<{req.content_length} bytes, over the size limit: not read>"
     elif has_body:
@@ -113,7 +115,7 @@ def _before(render, state) -> Response | None:
 
 def journal_entry_id() -> int | None:
     """The id of the current request's journal entry (a $batch names its operations' batch by it)."""
-    entry = getattr(request._get_current_object(), "bc_mock_entry", None)
+    entry = getattr(request_proxy._get_current_object(), "bc_mock_entry", None)
     return None if entry is None else entry["id"]
 
 
@@ -137,7 +139,7 @@ def _has_body(environ: dict) -> bool:
 
 
 def _after(response: Response, state) -> Response:
-    req = request._get_current_object()
+    req = request_proxy._get_current_object()
     entry = getattr(req, "bc_mock_entry", None)
     if entry is None:
         return response

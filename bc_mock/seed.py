@@ -116,7 +116,7 @@ def fixture_files(folder: Path) -> list[Path]:
 
 def _superset_kinds(entity: EntitySet) -> dict[str, Kind]:
     """Every property of every version; a fixture may set read-only ones too."""
-    kinds = {}
+    kinds: dict[str, Kind] = {}
     for prop in entity.props:
         kinds.setdefault(prop.name, prop.kind)
     return kinds
@@ -240,6 +240,7 @@ class _Loader:
             raise SeedError(f"{where}: {label}: {field}{error.message}") from None
         for name, value in values.items():
             prop = entity.prop_named(name)
+            assert prop is not None  # the values were loaded by the set's properties
             if prop.read_only and name not in ("id", "lastModifiedDateTime") and record[name] != value:
                 raise SeedError(
                     f"{where}: {label}: field '{name}': is derived, and would be "
@@ -264,7 +265,7 @@ def _culprit(entity: EntitySet, view: CompanyView, values: dict, parent: dict | 
     quoted = [name for name in re.findall(r'"(\w+)"', error.message) if name in values]
     if quoted:
         return quoted[0]
-    outcomes = {}
+    outcomes: dict[str, str | None] = {}
     for name in values:
         if name == "id":
             continue
@@ -275,4 +276,4 @@ def _culprit(entity: EntitySet, view: CompanyView, values: dict, parent: dict | 
             outcomes[name] = other.message
     gone = [name for name, message in outcomes.items() if message is None]
     changed = [name for name, message in outcomes.items() if message is not None and message != error.message]
-    return (gone or changed or [None])[0]
+    return next(iter(gone or changed), None)

@@ -111,7 +111,7 @@ class MockServer:
         self._backend.stop()
         self._started = False
 
-    def __enter__(self) -> MockServer:  # noqa: PYI034 (Self needs Python 3.11)
+    def __enter__(self) -> MockServer:  # not typing.Self: that needs Python 3.11
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -286,7 +286,7 @@ class _InProcess:
         self._stopping = threading.Event()
 
     def start(self) -> None:
-        from waitress import create_server
+        from waitress.server import create_server
 
         from bc_mock.app import create_app
         from bc_mock.dropper import waitress_dropper

@@ -31,7 +31,7 @@ class Row:
         self.version = version
 
 
-class Table(dict):
+class Table(dict[str, Row]):
     """Rows by id, plus indexes on declared fields (a payment's journalId, say).
 
     Reading it is reading a dict. Writes go through ``put`` and ``discard`` (only
@@ -97,9 +97,10 @@ class Table(dict):
                     if not bucket:
                         del index[value]
                 tops = self._tops.get((fields, value))
-                for name, top in list((tops or {}).items()):
-                    if top.data["id"] == key:
-                        del tops[name]  # recomputed when next asked for
+                if tops:
+                    for name, top in list(tops.items()):
+                        if top.data["id"] == key:
+                            del tops[name]  # recomputed when next asked for
         return previous
 
     def _bucket(self, match: dict) -> tuple[tuple, list[Row]] | None:
@@ -133,7 +134,9 @@ class Table(dict):
         Journals grow at the end, so the answer is kept per index bucket and only looked
         for again after that row changes or goes: adding a line costs O(1), not O(lines).
         """
-        bucket_key, rows = self._bucket(match)
+        found = self._bucket(match)
+        assert found is not None, "highest() needs an index on the fields of match"
+        bucket_key, rows = found
         tops = self._tops.setdefault(bucket_key, {})
         if name not in tops:
             if not rows:

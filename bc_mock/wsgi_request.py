@@ -10,10 +10,15 @@ Any other URL goes through werkzeug, so the result is the same either way.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
+import flask
 from flask import Request
 from werkzeug.sansio.utils import get_current_url
 from werkzeug.utils import cached_property
+
+if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
 
 # the characters werkzeug's quoting of a path (and of a query) keeps: unreserved plus its safe set
 _PATH = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*")
@@ -30,6 +35,11 @@ def build_url(scheme: str, host: str, root: str, path: str, query_string: bytes)
 
 
 class BcRequest(Request):
+    # set on BC API requests by the request hooks (bc_mock.hooks): the request's journal entry
+    # and when it arrived (time.perf_counter)
+    bc_mock_entry: dict
+    bc_mock_started: float
+
     @cached_property
     def url(self) -> str:
         return build_url(*self.url_parts)
@@ -38,3 +48,8 @@ class BcRequest(Request):
     def url_parts(self) -> tuple[str, str, str, str, bytes]:
         """What the URL is built from (the request journal builds it only when it is read)."""
         return self.scheme, self.host, self.root_path, self.path, self.query_string
+
+
+# Flask's request proxy typed as the proxy it is: ``request_proxy._get_current_object()`` is the
+# request itself, whose attributes are read without the proxy's cost on each access
+request_proxy = cast("LocalProxy[BcRequest]", flask.request)

@@ -28,10 +28,12 @@ def print_table(rows: list[Row]) -> str:
     header = ("Measure", "Figure", "Target", "Met")
     cells = [(r.what, r.figure, r.target, "" if r.met is None else ("yes" if r.met else "NO")) for r in rows]
     widths = [max(len(c[i]) for c in [header, *cells]) for i in range(4)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"]
-    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, widths)) + " |" for cell in cells]
-    return "\n".join(lines)
+
+    def line(values: tuple[str, ...]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), rule, *(line(cell) for cell in cells)])
 
 
 def build_rows(figures: dict) -> list[Row]:
@@ -51,7 +53,8 @@ def build_rows(figures: dict) -> list[Row]:
         rows.append(
             Row(
                 "Process start: bc-mock spawn to first answer",
-                f"{_fmt_ms(process['bc_mock_ms'])} = {ratio:.2f}x hello-world ({_fmt_ms(process['hello_ms'])})",
+                f"{_fmt_ms(process['bc_mock_ms'])} = {ratio:.2f}x hello-world "
+                f"({_fmt_ms(process['hello_ms'])})",
                 "<= 1.5x",
                 ratio <= 1.5,
             )
@@ -78,7 +81,8 @@ def build_rows(figures: dict) -> list[Row]:
         rows.append(
             Row(
                 f"Throughput: hello-world Flask app on waitress ({figures['connections']} connections)",
-                f"{hello['throughput']:.0f} req/s, p50 {_fmt_ms(hello['p50_ms'])}, p99 {_fmt_ms(hello['p99_ms'])}",
+                f"{hello['throughput']:.0f} req/s, "
+                f"p50 {_fmt_ms(hello['p50_ms'])}, p99 {_fmt_ms(hello['p99_ms'])}",
             )
         )
         for name in ENDPOINTS:

@@ -52,8 +52,9 @@ def test_a_body_over_the_default_16_mb_is_413_and_changes_nothing(bc, server_url
         body = b'{"code": "BIG", "displayName": "' + b"x" * DEFAULT_LIMIT + b'"}'
         response = bc.session.post(bc.url(bc.journals()), data=body, headers=JSON)
         message = assert_bc_error(response, 413, "BadRequest_RequestEntityTooLarge")
+        limit = DEFAULT_LIMIT
         assert message == (
-            f"The request's Content-Length {len(body)} is larger than the request body size limit {DEFAULT_LIMIT}."
+            f"The request's Content-Length {len(body)} is larger than the request body size limit {limit}."
         )
     # the journal shows the refused request, without keeping its 16 MB
     (entry,) = [e for e in journal_of(server_url, tenant) if e["method"] == "POST"]

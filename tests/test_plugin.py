@@ -107,7 +107,8 @@ def test_a_failed_assertion_shows_what_was_received(pytester: pytest.Pytester):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*expected POST [*]/customerPayments[*] to be requested at least once, but it was requested 0 times.",
+            "*expected POST [*]/customerPayments[*] to be requested at least once, "
+            "but it was requested 0 times.",
             "*Received 1 request:*",
             "*GET companies -> 200*",
         ]

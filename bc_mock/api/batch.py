@@ -31,14 +31,20 @@ from __future__ import annotations
 import json
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from flask import current_app, request
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from bc_mock import errors, jsonio
 from bc_mock.hooks import BATCH_ID_KEY, journal_entry_id  # how the request hooks tell a batch's operations
 from bc_mock.store import Store
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from werkzeug.local import LocalProxy
 
 MAX_OPERATIONS = 100
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
@@ -112,7 +118,7 @@ def run(store: Store, api_root: str) -> dict:
 
 
 class _Runner:
-    def __init__(self, api_root: str, batch_id: str, continue_on_error: bool):
+    def __init__(self, api_root: str, batch_id: int | str, continue_on_error: bool):
         self.root_path = urlsplit(api_root).path
         self.batch_id = batch_id
         self.continue_on_error = continue_on_error
@@ -124,10 +130,7 @@ class _Runner:
             op_id = operation.get("id")
             key = str(op_id) if op_id is not None else f"#{index}"
             blocked = [str(d) for d in operation.get("dependsOn", []) if str(d) in self.failed]
-            if blocked:
-                response = _failed_dependency(op_id, blocked[0])
-            else:
-                response = self._dispatch(op_id, operation)
+            response = _failed_dependency(op_id, blocked[0]) if blocked else self._dispatch(op_id, operation)
             responses.append(response)
             if response["status"] >= 400:
                 self.failed.add(key)
@@ -157,13 +160,13 @@ class _Runner:
             base_url=request.host_url,
             query_string=query,
             method=operation["method"].upper(),
-            headers=headers,
+            headers=Headers(headers),
             data=data,
             environ_overrides={"REMOTE_ADDR": request.remote_addr or "127.0.0.1"},
         )
         environ = builder.get_environ()
         environ[BATCH_ID_KEY] = self.batch_id
-        app = current_app._get_current_object()
+        app = cast("LocalProxy[Flask]", current_app)._get_current_object()
         # a fresh app context per operation: the operation's hooks get their own `g`
         with app.app_context():
             app_iter, status, response_headers = run_wsgi_app(app, environ, buffered=True)

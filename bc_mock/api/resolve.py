@@ -42,7 +42,7 @@ class Target:
         return f"{self.context}({self.key})" if self.key else self.context
 
 
-def split_segments(rest: str, url: str) -> list[tuple[str, str | None]]:
+def split_segments(rest: str, url: errors.Url) -> list[tuple[str, str | None]]:
     segments = []
     for text in rest.strip("/").split("/"):
         match = _SEGMENT.match(text)
@@ -53,7 +53,7 @@ def split_segments(rest: str, url: str) -> list[tuple[str, str | None]]:
 
 
 def with_company(
-    segments: list[tuple[str, str | None]], company: str | None, namespace: Namespace, url: str
+    segments: list[tuple[str, str | None]], company: str | None, namespace: Namespace, url: errors.Url
 ) -> list[tuple[str, str | None]]:
     """``customerPaymentJournals?company={id}`` as ``companies({id})/customerPaymentJournals``.
 
@@ -83,7 +83,9 @@ def _not_found(entity: EntitySet, key: str) -> errors.BcError:
     return errors.record_not_found(entity.table, f"SystemId='{key}'")
 
 
-def resolve(namespace: Namespace, version: str, segments: list[tuple[str, str | None]], url: str) -> Target:
+def resolve(
+    namespace: Namespace, version: str, segments: list[tuple[str, str | None]], url: errors.Url
+) -> Target:
     name, key = segments[0]
     if name != "companies":
         raise errors.not_found_url(url)
@@ -102,11 +104,12 @@ def resolve(namespace: Namespace, version: str, segments: list[tuple[str, str | 
     return target
 
 
-def _step(current: Target, version: str, name: str, key: str | None, url: str) -> Target:
+def _step(current: Target, version: str, name: str, key: str | None, url: errors.Url) -> Target:
     if not current.single or current.row is None:
         # only a single record has navigation properties
         raise errors.not_found_url(url)
     company = current.company
+    assert company is not None  # a record is within its company (a company is its own)
     if current.entity.name == "companies":
         entity = REGISTRY.get(name)
         if entity is None or not entity.company_scoped or version not in entity.top_level_versions:
@@ -122,7 +125,7 @@ def _step(current: Target, version: str, name: str, key: str | None, url: str) -
             if key is not None:
                 raise errors.not_found_url(url)
             ref = current.row.data[nav.source_field]
-            row = company.tables.get(entity.name, {}).get(ref)
+            row = _row(company, entity.name, ref)
             if row is not None and not entity.visible(version, row.data):
                 row = None
             return Target(entity, company, context, row=row, single=True)
@@ -131,8 +134,13 @@ def _step(current: Target, version: str, name: str, key: str | None, url: str) -
     if key is None:
         return target
     record_id = _key(key)
-    row = company.tables.get(entity.name, {}).get(record_id)
+    row = _row(company, entity.name, record_id)
     if row is None or not target.belongs(version, row.data):
         raise _not_found(entity, record_id)
     target.row, target.single, target.key = row, True, record_id
     return target
+
+
+def _row(company: Company, set_name: str, key: str) -> Row | None:
+    table = company.tables.get(set_name)
+    return None if table is None else table.get(key)

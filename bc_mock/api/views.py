@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, request
@@ -20,6 +21,7 @@ from bc_mock.odata.etag import check_if_match, etag
 from bc_mock.odata.navigation import Scope
 from bc_mock.odata.query import parse_query
 from bc_mock.odata.render import Renderer, selection
+from bc_mock.wsgi_request import BcRequest, request_proxy
 
 bp = Blueprint("bc_api", __name__)
 
@@ -49,7 +51,7 @@ def _serve(version: str, rest: str = "", tenant: str = "default", environment: s
 
 for _name, (_rule, _defaults) in ROOTS.items():
     # no automatic OPTIONS answer (Flask's is an empty HTML page): OPTIONS is a 405 in BC's format
-    options = {"methods": METHODS, "defaults": _defaults, "provide_automatic_options": False}
+    options: dict[str, Any] = {"methods": METHODS, "defaults": _defaults, "provide_automatic_options": False}
     bp.add_url_rule(_rule, f"{_name}_service", _serve, **options)
     bp.add_url_rule(f"{_rule}/", f"{_name}_service_slash", _serve, **options)
     bp.add_url_rule(f"{_rule}/<path:rest>", _name, _serve, **options)
@@ -93,7 +95,7 @@ class _RequestUrl:
 
     __slots__ = ("_request",)
 
-    def __init__(self, req):
+    def __init__(self, req: BcRequest):
         self._request = req
 
     def __str__(self) -> str:
@@ -110,7 +112,7 @@ class ApiCall:
         self.namespace = state.store.namespace(tenant, environment)
         self.rest = rest
         # the request itself, not Flask's proxy: each proxied access costs, on every request
-        self.request = req = request._get_current_object()
+        self.request = req = request_proxy._get_current_object()
         path = req.path
         root_end = path.find(f"/api/{version}") + len(f"/api/{version}")
         self.api_root = _host_url(req.scheme, req.host) + path[:root_end]
@@ -140,6 +142,7 @@ class ApiCall:
             with self.store.transaction() as tx:
                 target = resolve(self.namespace, self.version, segments, url)
                 self.check_method(target, method)
+                assert target.company is not None  # check_method: only a company's sets take writes
                 view = CompanyView(target.company, tx, self.version)
                 return getattr(self, method.lower())(target, view)
         target = resolve(self.namespace, self.version, segments, url)
@@ -216,6 +219,7 @@ class ApiCall:
         else:
             # a navigation's records (a journal's payments) come from the table's index
             link = {target.link[0]: target.link[1]} if target.link else {}
+            assert target.company is not None  # every set but companies is a company's
             rows = target.company.tables[target.entity.name].matching(**link)
         return [row for row in rows if target.belongs(self.version, row.data)]
 
@@ -253,12 +257,14 @@ class ApiCall:
         return respond(payload, 201, {"ETag": etag(row), "Location": location})
 
     def patch(self, target: Target, view: CompanyView) -> Response:
+        assert target.row is not None  # check_method refused a missing record
         check_if_match(request.headers.get("If-Match"), target.row, required=True)
         row = writes.update(target.entity, view, target.row.data, self._body(), target.parent)
         payload = shape.entity_payload(self.api_root, target.context, target.entity, self.version, row)
         return respond(payload, 200, {"ETag": etag(row)})
 
     def delete(self, target: Target, view: CompanyView) -> Response:
+        assert target.row is not None  # check_method refused a missing record
         check_if_match(request.headers.get("If-Match"), target.row, required=False)
         writes.delete(target.entity, view, target.row.data)
         return respond(None, 204)

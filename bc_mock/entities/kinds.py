@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from bc_mock import errors
 
@@ -250,7 +250,7 @@ class Enum(Text):
         self._by_name = {odata_name(caption): caption for caption in values}
 
     def dump_for(self, version: str, value: object) -> object:
-        return odata_name(value) if version == "v2.0" else value
+        return odata_name(cast("str", value)) if version == "v2.0" else value  # stored: the caption
 
     def caption_of(self, text: str) -> str:
         """The stored caption a client means, whether it wrote the caption or the member name."""

@@ -95,6 +95,7 @@ class PaymentRules(Rules):
             if values["journalDisplayName"] != current["journalDisplayName"]:
                 raise errors.dialog("The Journal Batch Display Name cannot be changed.")
         journal = view.get("customerPaymentJournals", current["journalId"])
+        assert journal is not None  # a payment's journal goes only with its payments
         record = dict(current, lastModifiedDateTime=view.now)
         if values.get("lineNumber"):
             record["lineNumber"] = values["lineNumber"]  # a rename, as BC allows
@@ -133,7 +134,9 @@ class PaymentRules(Rules):
         self._resolve_invoice(view, record, values)
         if record["customerId"] != customer_before and record["customerId"] != BLANK_GUID:
             # validating the account fills the description with the customer's name
-            record["description"] = view.get("customers", record["customerId"])["displayName"]
+            customer = view.get("customers", record["customerId"])
+            assert customer is not None  # resolved just above
+            record["description"] = customer["displayName"]
         for name in ("description", "comment", "dimensions"):
             if name in values:
                 record[name] = values[name]

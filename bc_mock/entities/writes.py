@@ -8,6 +8,8 @@ refused is it stored.
 
 from __future__ import annotations
 
+from typing import cast
+
 from bc_mock import errors
 from bc_mock.entities.model import EntitySet
 from bc_mock.entities.rules import CompanyView
@@ -41,7 +43,8 @@ def load_values(entity: EntitySet, version: str, body: dict, creating: bool) -> 
     try:
         loaded = body_schema(entity, version).load(given, partial=True)
     except ValidationError as error:
-        raise _first_error(entity, error.messages, list(given)) from None
+        # a schema's errors, keyed by field
+        raise _first_error(entity, cast("dict", error.messages), list(given)) from None
     return {name: loaded[name] for name in given}
 
 
@@ -57,7 +60,9 @@ def _split_read_only(entity: EntitySet, version: str, values: dict, creating: bo
     """(values the rules may use, read-only values the client sent)."""
     writable, read_only = {}, {}
     for name, value in values.items():
-        if entity.prop(version, name).client_writable(version, creating):
+        prop = entity.prop(version, name)
+        assert prop is not None  # the values were loaded by the version's schema
+        if prop.client_writable(version, creating):
             writable[name] = value
         else:
             read_only[name] = value

@@ -41,7 +41,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from odata_query import ast
 from odata_query import exceptions as odata_errors
@@ -319,7 +319,7 @@ def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
         except ValueError:
             raise errors.bad_request(
                 f"Cannot convert the literal '{node.val}' to the expected type 'Edm.Date'."
-            )
+            ) from None
     if isinstance(node, ast.DateTime):
         return _datetime_literal(node.val)
     if isinstance(node, ast.GUID):
@@ -421,14 +421,17 @@ class _Compiler(NodeVisitor):
 
     def _check_length(self, expr: _Expr, other: _Expr) -> None:
         """A text literal longer than the field it is compared with: AL's SetFilter refuses it."""
-        limit = other.prop.kind.max_length if other.prop is not None else None
-        if limit is None or not isinstance(expr.literal, ast.String) or len(expr.literal.val) <= limit:
+        prop = other.prop
+        limit = prop.kind.max_length if prop is not None else None
+        if prop is None or limit is None:
+            return
+        if not isinstance(expr.literal, ast.String) or len(expr.literal.val) <= limit:
             return
         value = expr.literal.val
         raise errors.BcError(
             400,
             "Application_FilterErrorException",
-            f'The filter "{value}" is not valid for the {other.prop.name} field on the {self.entity.table} '
+            f'The filter "{value}" is not valid for the {prop.name} field on the {self.entity.table} '
             f"table. The length of the string is {len(value)}, but it must be less than or equal to "
             f"{limit} characters.",
         )
@@ -460,7 +463,8 @@ class _Compiler(NodeVisitor):
         if not _compatible(left.edm, right.edm):
             raise errors.bad_request(
                 "A binary operator with incompatible types was detected. Found operand types "
-                f"'{left.edm}' and '{right.edm}' for operator kind '{_OPERATOR_NAMES[type(node.comparator)]}'."
+                f"'{left.edm}' and '{right.edm}' "
+                f"for operator kind '{_OPERATOR_NAMES[type(node.comparator)]}'."
             )
 
     def _in(self, node: ast.Compare, left: _Expr) -> _Expr:
@@ -508,10 +512,11 @@ class _Compiler(NodeVisitor):
         args = [self.visit(arg) for arg in node.args]
         return handler(self, name, args)
 
-    def _string_arg(self, name: str, expr: _Expr, other: _Expr | None = None) -> Callable[[dict], object]:
+    def _string_arg(self, name: str, expr: _Expr, other: _Expr | None = None) -> Callable[[dict], str | None]:
         if expr.edm not in (STRING, None):
             raise _no_signature(name)
-        return (self._typed(expr, other) if other is not None else expr).fn
+        fn = (self._typed(expr, other) if other is not None else expr).fn
+        return cast("Callable[[dict], str | None]", fn)  # text or null: its type is checked above
 
     def _text_predicate(self, name: str, args: list[_Expr], test: Callable[[str, str], bool]) -> _Expr:
         haystack = self._string_arg(name, args[0])
@@ -553,6 +558,7 @@ class _Compiler(NodeVisitor):
                 for ident, literal in ((node.left, node.right), (node.right, node.left)):
                     if isinstance(ident, ast.Identifier) and isinstance(literal, ast._Literal):
                         prop = self.entity.prop(self.version, ident.name)
+                        assert prop is not None  # visit() has refused unknown properties
                         found[ident.name] = _literal_python(literal, prop.kind)
         return found
 

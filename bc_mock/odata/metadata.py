@@ -16,6 +16,7 @@ lists many entity sets bc_mock does not serve.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.kinds import Complex, Decimal_, Kind
@@ -27,8 +28,11 @@ EDMX = "http://docs.oasis-open.org/odata/ns/edmx"
 EDM = "http://docs.oasis-open.org/odata/ns/edm"
 CONTAINER = "default"
 
-# xml.etree.ElementTree, imported by document(): with the first $metadata request, not at start-up
-ET = None
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+else:
+    # xml.etree.ElementTree, imported by document(): with the first $metadata request, not at start-up
+    ET = None
 
 
 @functools.cache

@@ -55,5 +55,6 @@ def follow(
         else:
             rows = table.matching(**{nav.target_field: row.data[nav.source_field]})
         return [r for r in rows if target.visible(version, r.data)]
-    found = table.get(row.data.get(nav.source_field))
+    ref = row.data.get(nav.source_field)
+    found = table.get(ref) if ref is not None else None
     return found if found is not None and target.visible(version, found.data) else None

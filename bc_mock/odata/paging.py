@@ -68,7 +68,7 @@ def order_key(orderby: tuple[tuple[str, bool], ...]) -> Callable[[tuple], tuple]
             return tuple(_nulls_first(value) for value in values)
         return tuple(
             _Descending(_nulls_first(value)) if desc else _nulls_first(value)
-            for value, desc in zip(values, descending)
+            for value, desc in zip(values, descending, strict=True)
         )
 
     return key
@@ -137,12 +137,19 @@ def _encode_value(value: object) -> object:
     return value
 
 
+_DECODERS: dict[str, Callable[[str], object]] = {
+    "d": Decimal,
+    "dt": dt.datetime.fromisoformat,
+    "date": dt.date.fromisoformat,
+}
+
+
 def _decode_value(value: object) -> object:
     if isinstance(value, dict):
         ((tag, text),) = value.items()
         if tag == "t":
             return tuple(_decode_value(v) for v in text)
-        return {"d": Decimal, "dt": dt.datetime.fromisoformat, "date": dt.date.fromisoformat}[tag](text)
+        return _DECODERS[tag](text)
     return value
 
 

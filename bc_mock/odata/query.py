@@ -97,8 +97,8 @@ def _read_expand(query: ListQuery, text: str, entity: EntitySet, version: str) -
     for item in split_top_level(text, ","):
         item = item.strip()
         if item == "*":  # every navigation, without options
-            for nav in navigations(entity, version):
-                query.expand[nav.name] = Expansion(nav, REGISTRY[nav.target], ListQuery())
+            for each in navigations(entity, version):
+                query.expand[each.name] = Expansion(each, REGISTRY[each.target], ListQuery())
             continue
         name, paren, rest = item.partition("(")
         name = name.strip()
@@ -190,7 +190,9 @@ _READERS = {
 
 def split_top_level(text: str, separator: str) -> list[str]:
     """Split on ``separator`` outside parentheses and quoted strings."""
-    parts, depth, quoted, current = [], 0, False, []
+    parts: list[str] = []
+    depth, quoted = 0, False
+    current: list[str] = []
     for char in text:
         if char == "'":
             quoted = not quoted  # a doubled '' toggles twice: still right

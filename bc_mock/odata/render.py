@@ -51,7 +51,9 @@ class Renderer:
         target, nested = expansion.entity, expansion.query
         result = follow(self.scope, entity, self.version, expansion.nav, row)
         if not expansion.nav.many:
+            assert not isinstance(result, list)  # a single-valued navigation leads to one row
             return {name: None if result is None else child.record(target, result, nested)}
+        assert isinstance(result, list)
         parent = None if expansion.nav.target_field == CONTAINED else row.data
         target.rules.check_list(parent, nested.equalities)
         rows = [r for r in result if nested.matches(r.data)]
@@ -59,6 +61,6 @@ class Renderer:
         rows = ordered(rows, target, nested.orderby)[nested.skip or 0 :]
         if nested.top is not None:
             rows = rows[: nested.top]
-        out = {f"{name}@odata.count": total} if nested.count else {}
+        out: dict[str, object] = {f"{name}@odata.count": total} if nested.count else {}
         out[name] = child.records(target, rows, nested)
         return out

@@ -50,7 +50,8 @@ def test_unknown_journal_is_record_not_found(bcv):
         response = getattr(bcv, method)(bcv.journals(f"({UNKNOWN_JOURNAL})"))
         message = assert_bc_error(response, 404, "Internal_RecordNotFound")
         assert message == (
-            f"The Gen. Journal Batch does not exist. Identification fields and values: SystemId='{UNKNOWN_JOURNAL}'"
+            "The Gen. Journal Batch does not exist. "
+            f"Identification fields and values: SystemId='{UNKNOWN_JOURNAL}'"
         )
 
 

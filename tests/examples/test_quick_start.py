@@ -125,7 +125,7 @@ def test_the_quick_start_commands_run_side_by_side(project: Path, tmp_path: Path
         assert [p["id"] for p in filtered.json()["value"]] == [payment.json()["id"]]
     finally:
         os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        server.communicate(timeout=30)  # the rest of its output: no pipe is left open
 
 
 def test_installing_into_ones_own_project_as_the_readme_shows(project: Path, tmp_path: Path):

@@ -23,7 +23,6 @@ import bc_mock.app
 import bc_mock.server
 from bc_mock.cli import build_parser
 from bc_mock.config import Settings
-from tests.helpers import start_server
 
 ROOT = Path(__file__).parent.parent.parent
 README = (ROOT / "README.md").read_text()
@@ -43,11 +42,8 @@ def blocks(heading: str, language: str) -> list[str]:
 
 
 @pytest.fixture
-def fresh_server():
-    process, url = start_server()
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+def fresh_server(start_bc_mock) -> str:
+    return start_bc_mock().url
 
 
 def run_sh(block: str, server_url: str, cwd: Path | None = None) -> str:
@@ -191,18 +187,15 @@ def test_the_command_section_documents_every_option():
             assert variable in table, f"{variable} is missing from the options table"
 
 
-def test_the_fixture_example_seeds_a_server(tmp_path):
+def test_the_fixture_example_seeds_a_server(tmp_path, start_bc_mock):
     (example,) = blocks("## Fixtures", "json")
     path = tmp_path / "my-company.json"
     path.write_text(example)
     for _ in RUNS:
-        process, url = start_server("--fixtures", str(path))
-        try:
-            companies = requests.get(f"{url}/api/v2.0/companies").json()["value"]
-            assert [company["name"] for company in companies] == ["My Company"]
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        server = start_bc_mock("--fixtures", str(path))
+        companies = requests.get(f"{server.url}/api/v2.0/companies").json()["value"]
+        assert [company["name"] for company in companies] == ["My Company"]
+        server.stop()
 
 
 def test_the_compose_and_actions_examples_are_well_formed():

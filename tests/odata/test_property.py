@@ -89,9 +89,9 @@ OPERATORS = {
 # property -> values seen in the data or near it (generated with the same seed, so known here)
 _SAMPLE = _fixture(random.Random(20260105))["customerPaymentJournals"][0]["customerPayments"]
 VALUES = {
-    "amount": sorted({Decimal(str(p["amount"])) for p in _SAMPLE}) + [Decimal("0.01"), Decimal("-99.995")],
-    "lineNumber": sorted({p["lineNumber"] for p in _SAMPLE})[:20] + [0, 50, 99999],
-    "postingDate": sorted({p["postingDate"] for p in _SAMPLE}) + ["2025-12-31", "2026-03-01"],
+    "amount": [*sorted({Decimal(str(p["amount"])) for p in _SAMPLE}), Decimal("0.01"), Decimal("-99.995")],
+    "lineNumber": [*sorted({p["lineNumber"] for p in _SAMPLE})[:20], 0, 50, 99999],
+    "postingDate": [*sorted({p["postingDate"] for p in _SAMPLE}), "2025-12-31", "2026-03-01"],
     "customerNumber": [*CUSTOMERS, "99999", "1000"],
     "externalDocumentNumber": ["", "WIRE-1", "WIRE-2", "wire-1", "CHK-10", "ACH-7", "ZZZ"],
     "description": ["", "Alpha", "alpha", "it's done", "Gamma Alpha", "beta", "ZETA", "Épsilon", "b"],
