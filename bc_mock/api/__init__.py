@@ -1,0 +1,1 @@
+"""The BC API: URL roots, resource paths, dispatch, and $batch."""
