@@ -11,14 +11,41 @@ the records its fixtures give.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from bc_mock import errors
 from bc_mock.entities.kinds import BLANK_GUID
 
 if TYPE_CHECKING:
-    from bc_mock.entities.model import EntitySet
     from bc_mock.store import Company, Row, Table, Transaction
+
+
+class _Reference(Protocol):
+    """What rules read of a navigation: a single-valued one names the set its field refers to."""
+
+    @property
+    def target(self) -> str: ...
+    @property
+    def many(self) -> bool: ...
+    @property
+    def source_field(self) -> str: ...
+
+
+class _Property(Protocol):
+    @property
+    def read_only(self) -> bool: ...
+
+
+class Declaration(Protocol):
+    """What rules read of their entity set's declaration (``model.EntitySet`` is one)."""
+
+    name: str
+
+    @property
+    def navigations(self) -> Sequence[_Reference]: ...
+    def prop_named(self, name: str) -> _Property | None: ...
+    def blank_record(self, **values: object) -> dict: ...
 
 
 class FieldError(errors.BcError):
@@ -79,7 +106,7 @@ class Rules:
     request came through (a journal, for nested payments), else None.
     """
 
-    entity: EntitySet  # set by the EntitySet this object is declared on
+    entity: Declaration  # set by the EntitySet this object is declared on
 
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         """Refuse a list request that BC refuses; ``equalities`` come from $filter."""
