@@ -86,6 +86,22 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         metavar="N",
         help="worker threads: how many requests are served at once (BC_MOCK_THREADS; default %(default)s)",
     )
+    parser.add_argument(
+        "--connection-limit",
+        type=_whole(1),
+        default=defaults.connection_limit,
+        metavar="N",
+        help="how many connections may be open at once, idle keep-alive ones included "
+        "(BC_MOCK_CONNECTION_LIMIT; default %(default)s)",
+    )
+    parser.add_argument(
+        "--channel-timeout",
+        type=_whole(1),
+        default=defaults.channel_timeout,
+        metavar="SECONDS",
+        help="close a connection that sends nothing for this long, mid-request or idle "
+        "(BC_MOCK_CHANNEL_TIMEOUT; default %(default)s)",
+    )
     return parser
 
 
@@ -127,6 +143,8 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
             page_size=args.page_size,
             max_body=args.max_body,
             threads=args.threads,
+            connection_limit=args.connection_limit,
+            channel_timeout=args.channel_timeout,
         )
     except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
         parser.error(str(error))
@@ -143,10 +161,8 @@ def _stop(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from waitress.server import create_server
-
+    from bc_mock import serving
     from bc_mock.app import create_app
-    from bc_mock.dropper import waitress_dropper
     from bc_mock.seed import SeedError
 
     settings = settings_from_args(argv)
@@ -158,11 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     # Any: bc_mock uses attributes of waitress's server that its stubs do not declare (effective_port)
     server: Any
     try:
-        server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
+        server = serving.create_server(app, settings)
     except (OSError, ValueError) as error:  # ValueError: a host name that does not resolve
         print(f"bc-mock: error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2
-    app.extensions["bc_mock"].drop_connection = waitress_dropper(server)
     server.task_dispatcher.shutdown = functools.partial(
         server.task_dispatcher.shutdown, timeout=SHUTDOWN_GRACE_S
     )
@@ -173,4 +188,5 @@ def main(argv: list[str] | None = None) -> int:
         server.run()
     finally:
         server.close()
+        serving.close(server)
     return 0

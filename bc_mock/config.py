@@ -34,6 +34,11 @@ class Settings:
     journal_size: int = 10_000  # the request journal keeps this many most recent requests
     max_body: int = DEFAULT_MAX_BODY  # bytes; a larger request body is answered 413
     threads: int = 8  # waitress's worker threads: requests served at once
+    # open connections at once (idle keep-alive ones included); beyond it new ones wait to be accepted
+    connection_limit: int = 1000
+    channel_timeout: int = (
+        60  # seconds a connection may stay silent, mid-request or idle, before it is closed
+    )
 
     def __post_init__(self) -> None:
         self.validate()
@@ -42,7 +47,15 @@ class Settings:
         """Refuse values no server can run with, naming the setting (a ValueError)."""
         if not 0 <= self.port <= 65535:  # waitress would silently take the port modulo 65536
             raise ValueError(f"port must be between 0 and 65535, not {self.port}")
-        for name, lowest in (("page_size", 1), ("journal_size", 0), ("max_body", 1), ("threads", 1)):
+        wholes = (
+            ("page_size", 1),
+            ("journal_size", 0),
+            ("max_body", 1),
+            ("threads", 1),
+            ("connection_limit", 1),
+            ("channel_timeout", 1),
+        )
+        for name, lowest in wholes:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
                 raise ValueError(f"{name} must be a whole number of at least {lowest}, not {value!r}")
@@ -66,6 +79,10 @@ class Settings:
             settings.journal_size = _number(env, "BC_MOCK_JOURNAL_SIZE")
         if env.get("BC_MOCK_THREADS"):
             settings.threads = _number(env, "BC_MOCK_THREADS")
+        if env.get("BC_MOCK_CONNECTION_LIMIT"):
+            settings.connection_limit = _number(env, "BC_MOCK_CONNECTION_LIMIT")
+        if env.get("BC_MOCK_CHANNEL_TIMEOUT"):
+            settings.channel_timeout = _number(env, "BC_MOCK_CHANNEL_TIMEOUT")
         if env.get("BC_MOCK_MAX_BODY"):
             try:
                 settings.max_body = parse_size(env["BC_MOCK_MAX_BODY"])

@@ -12,18 +12,68 @@ own to drop). The rate limit counts the ``$batch`` request once, not its operati
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 
 from bc_mock import errors, limits
-from bc_mock.faults import RequestInfo
+from bc_mock.faults import Decision, RequestInfo
 from bc_mock.journal import parse_json
 from bc_mock.wsgi_request import request_proxy
 
 BATCH_ID_KEY = "bc_mock.batch_id"
+# set on the operations of a snapshot $batch: a list their delays are added to, served by the
+# batch once its transaction (and the store's lock) is released
+BATCH_DELAYS_KEY = "bc_mock.batch_delays"
+# set by the server (serving.py) when it decided a request's admission before dispatch
+ADMISSION_KEY = "bc_mock.admission"
+ARRIVED_KEY = "bc_mock.arrived"
 API_BLUEPRINT = "bc_api"
+
+log = logging.getLogger("bc_mock")
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What the rate limit and the fault rules ask of one BC API request."""
+
+    refusal: errors.BcError | None = None  # over the rate limit: 429, nothing else happens
+    decision: Decision | None = None  # the fault rules that fired, if any
+
+    @property
+    def delay_s(self) -> float:
+        return self.decision.delay_ms / 1000 if self.decision is not None else 0.0
+
+
+ADMITTED = Admission()
+
+
+def admit(
+    state, method: str, path: str, args: dict, headers: dict[str, str], url: str, in_batch: bool
+) -> Admission:
+    """The rate limit, then the fault rules, for a BC API request (``headers`` named in lower
+    case). Decided once per request: before dispatch by the server when it can, else here."""
+    tenant, environment = args.get("tenant", "default"), args.get("environment", "production")
+    if state.rate_limiter is not None and not in_batch:
+        refusal = state.rate_limiter.check(tenant)
+        if refusal is not None:
+            return Admission(refusal=refusal)
+    if state.faults.empty:
+        return ADMITTED  # the common case: nothing to match, so nothing to describe
+    info = RequestInfo(
+        method=method,
+        api_path=args.get("rest", ""),
+        path=path,
+        tenant=tenant,
+        environment=environment,
+        headers=headers,
+        in_batch=in_batch,
+    )
+    decision = state.faults.decide(info, url)
+    return Admission(decision=decision) if decision.fired else ADMITTED
 
 
 def install(app: Flask, render: Callable[[errors.BcError], Response]) -> None:
@@ -39,15 +89,16 @@ def _before(render, state) -> Response | None:
     # the request itself rather than Flask's proxy, and its headers read once: this runs for
     # every request, and each proxied attribute or pass over the WSGI environ costs
     req = request_proxy._get_current_object()
-    started = time.perf_counter()
-    headers = _headers(req.environ)
+    environ = req.environ
+    started = environ.get(ARRIVED_KEY) or time.perf_counter()  # the delay served before dispatch counts
+    headers = _headers(environ)
     args = req.view_args or {}
-    batch_id = req.environ.get(BATCH_ID_KEY)
+    batch_id = environ.get(BATCH_ID_KEY)
     method, path = req.method, req.path
     tenant, environment = args.get("tenant", "default"), args.get("environment", "production")
     # a request without a body (most GETs) has nothing to read nor to refuse: werkzeug's
     # stream set-up and the size check would be a tenth of its time
-    has_body = _has_body(req.environ)
+    has_body = _has_body(environ)
     oversized = limits.oversized_body() if has_body else None  # journaled without its body, then 413
     body: object
     if oversized is not None:
@@ -73,32 +124,29 @@ def _before(render, state) -> Response | None:
     if oversized is not None:
         return render(oversized)
 
-    if state.rate_limiter is not None and batch_id is None:
-        refusal = state.rate_limiter.check(tenant)
-        if refusal is not None:
-            state.journal.close_entry(entry, rateLimited=True)
-            return render(refusal)
-
-    if state.faults.empty:
-        return None  # the common case: nothing to match, so nothing to describe
-    info = RequestInfo(
-        method=method,
-        api_path=args.get("rest", ""),
-        path=path,
-        tenant=tenant,
-        environment=environment,
-        headers={name.lower(): value for name, value in headers.items()},
-        in_batch=batch_id is not None,
-    )
-    decision = state.faults.decide(info, req.url)
-    if not decision.fired:
+    admission = environ.get(ADMISSION_KEY)
+    delay_served = admission is not None  # decided before dispatch: the delay is over already
+    if admission is None:
+        if state.rate_limiter is None and state.faults.empty:
+            return None
+        lower = {name.lower(): value for name, value in headers.items()}
+        admission = admit(state, method, path, args, lower, req.url, in_batch=batch_id is not None)
+    if admission.refusal is not None:
+        state.journal.close_entry(entry, rateLimited=True)
+        return render(admission.refusal)
+    decision = admission.decision
+    if decision is None:
         return None
     state.journal.close_entry(entry, fault=decision.rule_id, faults=decision.fired)
-    if decision.delay_ms:
-        time.sleep(decision.delay_ms / 1000)
+    if decision.delay_ms and not delay_served:
+        batch_delays = environ.get(BATCH_DELAYS_KEY)
+        if batch_delays is not None:
+            batch_delays.append(decision.delay_ms / 1000)  # a snapshot batch sleeps after its lock
+        else:
+            time.sleep(decision.delay_ms / 1000)  # holds no lock: only this request waits
     if decision.drop:
         dropper = state.drop_connection
-        if dropper is not None and dropper(request.environ):
+        if dropper is not None and dropper(environ):
             state.journal.close_entry(entry, dropped=True)
             return Response(b"", status=500)  # never reaches the client: its connection is gone
         return render(

@@ -286,21 +286,12 @@ class _InProcess:
         self._stopping = threading.Event()
 
     def start(self) -> None:
-        from waitress.server import create_server
-
+        from bc_mock import serving
         from bc_mock.app import create_app
-        from bc_mock.dropper import waitress_dropper
 
         app = create_app(self.settings)
         self.state = app.extensions["bc_mock"]
-        self._server = create_server(
-            app,
-            host=self.settings.host,
-            port=self.settings.port,
-            threads=self.settings.threads,
-            clear_untrusted_proxy_headers=True,
-        )
-        self.state.drop_connection = waitress_dropper(self._server)
+        self._server = serving.create_server(app, self.settings)
         self.url = f"http://{self.settings.host}:{self._server.effective_port}"
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name="bc-mock", daemon=True)
@@ -316,12 +307,15 @@ class _InProcess:
     def stop(self) -> None:
         from waitress import wasyncore
 
+        from bc_mock import serving
+
         self._stopping.set()
         self._server.pull_trigger()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server.task_dispatcher.shutdown(timeout=5)
         wasyncore.close_all(self._server._map)
+        serving.close(self._server)
         self._thread = None
 
     def reset(self, tenant: str | None) -> None:

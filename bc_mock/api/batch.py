@@ -29,17 +29,22 @@ lets readers of other records through).
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from flask import current_app, request
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from bc_mock import errors, jsonio
-from bc_mock.hooks import BATCH_ID_KEY, journal_entry_id  # how the request hooks tell a batch's operations
+from bc_mock.hooks import (  # how the request hooks tell a batch's operations
+    BATCH_DELAYS_KEY,
+    BATCH_ID_KEY,
+    journal_entry_id,
+)
 from bc_mock.store import Store
 
 if TYPE_CHECKING:
@@ -104,7 +109,13 @@ def run(store: Store, api_root: str) -> dict:
     batch_id = journal_entry_id() or str(uuid.uuid4())
     prefer = request.headers.get("Prefer", "").lower()
     snapshot = request.headers.get("Isolation", "").strip().lower() == "snapshot"
-    runner = _Runner(api_root, batch_id, continue_on_error="continue-on-error" in prefer and not snapshot)
+    runner = _Runner(
+        api_root,
+        batch_id,
+        continue_on_error="continue-on-error" in prefer and not snapshot,
+        # a snapshot batch holds the store's lock: its operations' fault delays are served after it
+        delays=[] if snapshot else None,
+    )
     if not snapshot:
         return {"responses": runner.run_all(operations)}
     try:
@@ -114,14 +125,19 @@ def run(store: Store, api_root: str) -> dict:
                 raise _RollBack
     except _RollBack:
         pass
+    if runner.delays:
+        time.sleep(sum(runner.delays))  # the lock is released: only this request waits
     return {"responses": responses}
 
 
 class _Runner:
-    def __init__(self, api_root: str, batch_id: int | str, continue_on_error: bool):
+    def __init__(
+        self, api_root: str, batch_id: int | str, continue_on_error: bool, delays: list[float] | None
+    ):
         self.root_path = urlsplit(api_root).path
         self.batch_id = batch_id
         self.continue_on_error = continue_on_error
+        self.delays = delays
         self.failed: set[str] = set()  # ids (or positions) of failed operations
 
     def run_all(self, operations: list[dict]) -> list[dict]:
@@ -140,10 +156,13 @@ class _Runner:
 
     def _dispatch(self, op_id, operation: dict) -> dict:
         path, query = self._target(operation["url"], operation.get("headers", {}))
-        if path.rstrip("/").endswith("/$batch"):
+        # judged as the server will route it: decoded, without empty or dot segments
+        segments = _segments(path)
+        path = "/" + "/".join(quote(segment, safe=SEGMENT_SAFE) for segment in segments)
+        if "$batch" in segments:
             error = errors.bad_request("A $batch request cannot contain another $batch request.")
             return {"id": op_id, "status": error.status, "headers": {}, "body": error.body()}
-        if path.split("/")[1:2] == ["_mock"]:
+        if segments[:1] == ["_mock"]:
             # BC's batch reaches only its own service: no operation may reset the mock or add faults
             error = errors.not_found_url(urljoin(request.host_url, path))
             return {"id": op_id, "status": error.status, "headers": {}, "body": error.body()}
@@ -166,6 +185,8 @@ class _Runner:
         )
         environ = builder.get_environ()
         environ[BATCH_ID_KEY] = self.batch_id
+        if self.delays is not None:
+            environ[BATCH_DELAYS_KEY] = self.delays
         app = cast("LocalProxy[Flask]", current_app)._get_current_object()
         # a fresh app context per operation: the operation's hooks get their own `g`
         with app.app_context():
@@ -184,6 +205,25 @@ class _Runner:
         if company and "companies(" not in path and "company=" not in query:
             query = "&".join(filter(None, [query, urlencode({"company": company})]))
         return path, query
+
+
+# characters of a path segment kept as they are (as the journal shows the operation's URL)
+SEGMENT_SAFE = "()$',:;=@!*+&~"
+
+
+def _segments(path: str) -> list[str]:
+    """A URL path's segments as the server sees them: percent-decoded (so ``%5Fmock`` is
+    ``_mock`` and ``%2F`` a separator), without empty or ``.`` segments, ``..`` resolved."""
+    segments: list[str] = []
+    for segment in unquote(path).split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if segments:
+                segments.pop()
+            continue
+        segments.append(segment)
+    return segments
 
 
 def _response(op_id, status: int, headers, content: bytes) -> dict:
