@@ -19,15 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import ClassVar, cast
 
-from bc_mock import errors
+from bc_mock import errors, jsonio
 
 BLANK_GUID = "00000000-0000-0000-0000-000000000000"
 BLANK_DATE = dt.date(1, 1, 1)
 # AL's Decimal is .NET's System.Decimal: nothing beyond this converts
 DECIMAL_MAX = Decimal(79228162514264337593543950335)
+DECIMAL_MIN = Decimal(-79228162514264337593543950335)  # not -DECIMAL_MAX: negation rounds to 28 digits
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
 BLANK_DATETIME = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
@@ -61,9 +64,26 @@ def parse_datetime(value: str) -> dt.datetime | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        # 0001-01-01T00:00:00+01:00 is before the first UTC instant Python (and .NET) holds
+        return parsed.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    return parsed.astimezone(dt.timezone.utc)
+
+
+def within_decimal_range(number: Decimal) -> bool:
+    """Whether .NET's decimal holds ``number`` (compared, never converted: a Decimal of any
+    exponent compares at once)."""
+    return number.is_finite() and DECIMAL_MIN <= number <= DECIMAL_MAX
+
+
+def code_upper(text: str) -> str:
+    """What AL stores in a Code field: trimmed and upper-cased one character to one, as .NET's
+    ToUpperInvariant does (which keeps "ß", where Python's upper() writes "SS")."""
+    text = text.strip()
+    upper = text.upper()
+    if len(upper) == len(text):  # no character grew: the common case
+        return upper
+    return "".join(upper_char if len(upper_char := char.upper()) == 1 else char for char in text)
 
 
 @functools.lru_cache(maxsize=4096)  # records are read far more often than written: strftime is slow
@@ -142,7 +162,7 @@ class Code(Text):
     def load(self, value):
         if not isinstance(value, str):
             fail(_conversion_error(value, self.edm))
-        return self._check_length(value.strip().upper())
+        return self._check_length(code_upper(value))
 
 
 class Decimal_(Kind):
@@ -153,28 +173,37 @@ class Decimal_(Kind):
     def load(self, value):
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             fail(_conversion_error(value, self.edm))
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            fail(_conversion_error(value, self.edm))
-        if not number.is_finite() or abs(number) > DECIMAL_MAX:
+        # a float by its shortest digits, not its binary expansion; an int exactly
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        # compared before anything converts it: abs() or int() of 1e999999999 would not end well
+        if not within_decimal_range(number):
             fail(_conversion_error(value, self.edm))
         return number
 
     def dump(self, value):
-        # JSON numbers, as BC writes them: 1500 rather than 1500.0
-        return int(value) if value == value.to_integral_value() else float(value)
+        # JSON numbers as BC writes them (1500 rather than 1500.0), every digit kept
+        return jsonio.number(value)
 
 
 class Int32(Kind):
     edm = "Edm.Int32"
     json_schema: ClassVar[dict] = {"type": "integer", "format": "int32"}
     blank = 0
+    max_value = INT32_MAX
+
+    def within_range(self, number: int | Decimal) -> bool:
+        """Whether ``number`` is in the type's range (compared, not converted)."""
+        if isinstance(number, Decimal) and not number.is_finite():
+            return False
+        return -self.max_value - 1 <= number <= self.max_value
 
     def load(self, value):
-        if isinstance(value, Decimal) and value == value.to_integral_value():
+        if isinstance(value, Decimal):
+            # range first: int() of 1e1000000 takes the process for half a minute
+            if not self.within_range(value) or value != value.to_integral_value():
+                fail(_conversion_error(value, self.edm))
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not -(2**31) <= value < 2**31:
+        if isinstance(value, bool) or not isinstance(value, int) or not self.within_range(value):
             fail(_conversion_error(value, self.edm))
         return value
 
@@ -182,6 +211,7 @@ class Int32(Kind):
 class Int64(Int32):
     edm = "Edm.Int64"
     json_schema: ClassVar[dict] = {"type": "integer", "format": "int64"}
+    max_value = INT64_MAX
 
 
 class Boolean(Kind):

@@ -6,7 +6,8 @@ BC rules (AL: pages 20058/30055, codeunits "Graph Mgt - Journal Lines" and
   at company level; without either BC refuses; ``journalId`` cannot change later.
 * ``journalDisplayName`` is the journal's code; v1.0 refuses any write to it, v2.0 refuses
   a different value.
-* ``lineNumber`` is the journal's last line number + 10000 when not given.
+* ``lineNumber`` is the journal's last line number + 10000 when not given; past 2147483647
+  (AL's Integer) that is refused with bc_mock's own text (AL raises an overflow error).
 * ``customerId`` and ``customerNumber`` resolve each other; given both, they must agree.
 * ``appliesToInvoiceId`` and ``appliesToInvoiceNumber`` resolve each other and fill the
   customer when the line has none; an unknown invoice number just leaves the id blank.
@@ -26,13 +27,26 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from bc_mock import errors
 from bc_mock.entities.journals import TEMPLATE
-from bc_mock.entities.kinds import BLANK_GUID, Code, Complex, Date, DateTime, Decimal_, Guid, Int32, Text
+from bc_mock.entities.kinds import (
+    BLANK_GUID,
+    INT32_MAX,
+    Code,
+    Complex,
+    Date,
+    DateTime,
+    Decimal_,
+    Guid,
+    Int32,
+    Text,
+    within_decimal_range,
+)
 from bc_mock.entities.model import EntitySet, Navigation, Prop
 from bc_mock.entities.rules import CompanyView, Rules
 
 V1 = ("v1.0",)
 V2 = ("v2.0",)
 NEEDS_JOURNAL = "You must specify a journal batch ID or a journal ID to get a journal line."
+LINE_NUMBER_STEP = 10000
 APPLICABLE_INVOICE_STATUSES = ("Open", "Paid", "Corrective", "Canceled")
 INVOICE_MISMATCH = {
     "v1.0": "The AppliesToInvoice values do not match to the same Invoice.",
@@ -57,7 +71,29 @@ AMOUNT_PRECISION = Decimal("0.01")
 def round_amount(amount: Decimal) -> Decimal:
     """What Gen. Journal Line's Amount validation stores: Round(Amount, Amount Rounding
     Precision), to the nearest with halves away from zero (AL's default direction)."""
-    return amount.quantize(AMOUNT_PRECISION, rounding=ROUND_HALF_UP, context=Context(prec=60))
+    # the kind has refused what .NET's decimal cannot hold (quantize would raise on 1e999999999);
+    # rounding the largest up (79228162514264337593543950334.995) goes beyond it all the same
+    rounded = (
+        amount.quantize(AMOUNT_PRECISION, rounding=ROUND_HALF_UP, context=Context(prec=60))
+        if within_decimal_range(amount)
+        else amount
+    )
+    if not within_decimal_range(rounded):
+        raise errors.bad_request(f"Cannot convert the literal '{amount}' to the expected type 'Edm.Decimal'.")
+    return rounded
+
+
+def next_line_number(last: dict | None) -> int:
+    """The line number of a new line given none: the journal's last + 10000, within AL's Integer."""
+    if last is None:
+        return LINE_NUMBER_STEP
+    following = last["lineNumber"] + LINE_NUMBER_STEP
+    if following > INT32_MAX:
+        raise errors.bad_request(
+            f"The next line number, {last['lineNumber']} + {LINE_NUMBER_STEP}, would exceed "
+            f"{INT32_MAX}: give the payment a lineNumber."
+        )
+    return following
 
 
 class PaymentRules(Rules):
@@ -83,7 +119,7 @@ class PaymentRules(Rules):
         )
         if view.get("customerPayments", record["id"]):
             raise errors.same_key_exists("Gen. Journal Line", f"SystemId='{record['id']}'")
-        record["lineNumber"] = values.get("lineNumber") or (last["lineNumber"] + 10000 if last else 10000)
+        record["lineNumber"] = values.get("lineNumber") or next_line_number(last)
         return self._apply(view, record, values, journal)
 
     def update(self, view: CompanyView, current: dict, values: dict, parent: dict | None) -> dict:

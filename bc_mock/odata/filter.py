@@ -15,7 +15,11 @@ BC's dialect, as reproduced here:
 * ``or`` joining conditions on different properties: 400 "The 'OR' operator is not
   supported on distinct fields on an OData filter." (``or`` on one property works);
 * AL ``Code`` fields hold upper-case text, and BC upper-cases a filter value compared
-  with one, so ``code eq 'general'`` finds GENERAL;
+  with one (one character to one, as the field does), so ``code eq 'general'`` finds GENERAL;
+* a number compared with a property beyond the range of the property's type
+  (``lineNumber eq 99999999999999999999``, ``amount eq 1e999999999``), or a date-time
+  outside the years 1 to 9999 in UTC, is OData's 400 "Cannot convert the literal ... to the
+  expected type ...";
 * at most 100 nodes (properties, literals, operators, function calls), ASP.NET OData's
   default ``MaxNodeCount``, which BC keeps: a longer filter is a 400 with its text;
 * a text literal compared with a property (or sought in it by ``contains``, ``startswith``,
@@ -40,7 +44,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, cast
 
 from odata_query import ast
@@ -49,7 +53,17 @@ from odata_query.grammar import ODataLexer, ODataParser
 from odata_query.visitor import NodeVisitor
 
 from bc_mock import errors
-from bc_mock.entities.kinds import Code, Complex, DateTime, Enum, Kind
+from bc_mock.entities.kinds import (
+    Code,
+    Complex,
+    DateTime,
+    Decimal_,
+    Enum,
+    Int32,
+    Kind,
+    code_upper,
+    within_decimal_range,
+)
 from bc_mock.entities.model import EntitySet, Prop
 
 if TYPE_CHECKING:
@@ -143,7 +157,8 @@ def _parse(text: str) -> ast._Node:
     try:
         # odata-query's operators need whitespace after them: with a trailing space, a filter
         # that stops after an operator ("amount gt") fails at its end, as in BC
-        tokens = list(lexer.tokenize(text + " "))
+        lexed, early = _lift_early_years(text)
+        tokens = _restore_early_years(list(lexer.tokenize(lexed + " ")), text, early)
         while tokens and tokens[-1].type == "WS":  # whitespace around the filter is no error
             tokens.pop()
         while tokens and tokens[0].type == "WS":
@@ -165,6 +180,34 @@ def _parse(text: str) -> ast._Node:
         raise _syntax_error(text, getattr(error, "token", None)) from None
     except odata_errors.ODataException as error:
         raise errors.bad_request(f"Invalid $filter '{text}': {error}") from None
+
+
+# odata-query's lexer reads dates from the year 1000 on; BC reads 0001-01-01 (its blank date) too.
+# Such a date's first digit is lexed as a 1 (the text keeps its length, so positions hold) and
+# its token is given back the date as written. Dates inside text literals are left alone.
+_EARLY_DATE = re.compile(r"'(?:[^']|'')*'|(?<![\w.])(0\d{3}-\d\d-\d\d)")
+
+
+def _lift_early_years(text: str) -> tuple[str, set[int]]:
+    """``text`` with the years 0000 to 0999 of its dates written 1000 to 1999, and where they are."""
+    if "0" not in text:
+        return text, set()
+    positions: set[int] = set()
+
+    def lift(match: re.Match) -> str:
+        if match.group(1) is None:  # a text literal
+            return match.group(0)
+        positions.add(match.start(1))
+        return "1" + match.group(1)[1:]
+
+    return _EARLY_DATE.sub(lift, text), positions
+
+
+def _restore_early_years(tokens: list[Token], text: str, positions: set[int]) -> list[Token]:
+    for token in tokens:
+        if token.index in positions and isinstance(token.value, (ast.Date, ast.DateTime)):
+            token.value = type(token.value)(text[token.index : token.index + len(token.value.val)])
+    return tokens
 
 
 def _syntax_error(text: str, token: Token | None) -> errors.BcError:
@@ -306,11 +349,11 @@ def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
         return None
     if isinstance(node, ast.String):
         if isinstance(kind, Code):
-            return node.val.strip().upper()
+            return code_upper(node.val)
         # a v2.0 client writes options as member names ("_x0020_"), a v1.0 client as captions
         return kind.caption_of(node.val) if isinstance(kind, Enum) else node.val
     if isinstance(node, (ast.Integer, ast.Float)):
-        return Decimal(node.val)  # exact; compares exactly with int and Decimal values
+        return _number_literal(node, kind)
     if isinstance(node, ast.Boolean):
         return node.py_val
     if isinstance(node, ast.Date):
@@ -327,6 +370,31 @@ def _literal_python(node: ast._Literal, kind: Kind | None) -> object:
     raise errors.bad_request(f"The literal '{getattr(node, 'val', node)}' is not supported in a $filter.")
 
 
+def _cannot_convert(text: str, edm: str) -> errors.BcError:
+    return errors.bad_request(f"Cannot convert the literal '{text}' to the expected type '{edm}'.")
+
+
+def _number_literal(node: ast.Integer | ast.Float, kind: Kind | None) -> Decimal:
+    """A number literal, exact (it compares exactly with int and Decimal values), refused when
+    the property it is compared with cannot hold it. Only compared, never converted to int:
+    a literal of any exponent costs no more than its length."""
+    try:
+        value = Decimal(node.val)
+    except InvalidOperation:  # an exponent beyond even Decimal's (about 10**18)
+        if kind is not None:
+            raise _cannot_convert(node.val, kind.edm) from None
+        # not (yet) compared with a property: beyond any number, or nearer to zero than any
+        mantissa, _, exponent = node.val.lower().partition("e")
+        if exponent.startswith("-"):
+            return Decimal(0)
+        return Decimal("-Infinity" if mantissa.startswith("-") else "Infinity")
+    if isinstance(kind, Int32) and not kind.within_range(value):
+        raise _cannot_convert(node.val, kind.edm)
+    if isinstance(kind, Decimal_) and not within_decimal_range(value):
+        raise _cannot_convert(node.val, kind.edm)
+    return value
+
+
 _DATETIME_PARTS = re.compile(r"^(.{10}T\d\d:\d\d)(:\d\d)?(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$", re.IGNORECASE)
 
 
@@ -340,11 +408,10 @@ def _datetime_literal(text: str) -> dt.datetime:
         fraction = (fraction or "0")[:6].ljust(6, "0")  # fromisoformat wants 6 digits before 3.11
         offset = "+00:00" if offset is None or offset.upper() == "Z" else offset
         value = dt.datetime.fromisoformat(f"{minutes}{seconds or ':00'}.{fraction}{offset}")
-    except ValueError:
-        raise errors.bad_request(
-            f"Cannot convert the literal '{text}' to the expected type 'Edm.DateTimeOffset'."
-        ) from None
-    return value.astimezone(dt.timezone.utc)
+        # 9999-12-31T23:59:59-01:00 is after the last UTC instant Python (and .NET) holds
+        return value.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
+        raise _cannot_convert(text, "Edm.DateTimeOffset") from None
 
 
 def _to_millis(value: dt.datetime | None) -> dt.datetime | None:
@@ -540,7 +607,7 @@ class _Compiler(NodeVisitor):
         for arg in args[1:]:
             if arg.literal is None or not isinstance(arg.literal, ast.Integer):
                 raise _no_signature(name)
-            bounds.append(int(arg.literal.val))
+            bounds.append(int(_number_literal(arg.literal, _INT32)))  # range-checked, then int()
         start = max(bounds[0], 0)
         end = start + bounds[1] if len(bounds) > 1 else None
         return _Expr(lambda data: None if (v := value(data)) is None else v[start:end], STRING)
@@ -562,6 +629,8 @@ class _Compiler(NodeVisitor):
                         found[ident.name] = _literal_python(literal, prop.kind)
         return found
 
+
+_INT32 = Int32()
 
 _FUNCTIONS: dict[str, Callable[[_Compiler, str, list[_Expr]], _Expr]] = {
     "startswith": lambda c, n, a: c._text_predicate(n, a, str.startswith),

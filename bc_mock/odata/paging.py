@@ -10,6 +10,11 @@ than an offset: the next page starts after that position, so following the links
 yields every record exactly once even when records are added or deleted between
 pages (a record added behind the position is not seen, as with a database cursor).
 
+A token is checked before it is used: it must hold values of the very types the order
+compares (a decimal where the order has a decimal, a UTC date-time where it has one, ...),
+within their range (no NaN, no decimal beyond .NET's, no integer beyond Int64), else it is
+BC's 400 "The skip token value '...' is not valid." (a position no page could have ended on).
+
 Where bc_mock differs: BC's skiptoken is the last record's id alone (BC pages in
 primary key order); bc_mock's is an opaque base64 text. Text sorts by code point.
 """
@@ -26,6 +31,7 @@ from decimal import Decimal
 
 from bc_mock import errors
 from bc_mock.entities import EntitySet
+from bc_mock.entities.kinds import INT64_MAX, within_decimal_range
 from bc_mock.store import Row
 
 MAX_PAGE_SIZE = 20_000
@@ -83,14 +89,42 @@ def after(rows: list[Row], token: str, entity: EntitySet, orderby: tuple[tuple[s
     """The rows (already ordered) that come after the position ``token`` encodes."""
     values, key = sort_values(entity, orderby), order_key(orderby)
     position = decode_token(token)
-    expected = len(orderby) + 1 if orderby else 2
-    if len(position) != expected:
+    # what a position of this order holds: the sort values of a blank record, by type
+    model = values(entity.blank_record(id=""))
+    if not _fits(position, model):
         raise invalid_token(token)
     try:
         mark = key(position)
         return [row for row in rows if key(values(row.data)) > mark]
-    except TypeError:
+    except (TypeError, ArithmeticError):  # kept as a guard: _fits lets no such value through
         raise invalid_token(token) from None
+
+
+def _fits(position: tuple, model: tuple) -> bool:
+    """Whether ``position`` holds, member by member, values of the types of ``model`` (None
+    standing for any), each within its type's range: then it compares with any record's sort
+    values, and at once (a decimal of any exponent compares without being converted)."""
+    if len(position) != len(model):
+        return False
+    for value, like in zip(position, model, strict=True):
+        if value is None:
+            continue
+        if isinstance(like, tuple):
+            if not isinstance(value, tuple) or not _fits(value, like):
+                return False
+        elif type(value) is not type(like) or not _in_range(value):
+            return False
+    return True
+
+
+def _in_range(value: object) -> bool:
+    if isinstance(value, Decimal):
+        return within_decimal_range(value)  # no NaN (which does not compare), nor 1e999999999
+    if type(value) is int:
+        return -INT64_MAX - 1 <= value <= INT64_MAX
+    if isinstance(value, dt.datetime):
+        return value.utcoffset() == dt.timedelta(0)  # bc_mock's tokens hold UTC; naive ones do not compare
+    return True
 
 
 def position_of(row: Row, entity: EntitySet, orderby: tuple[tuple[str, bool], ...]) -> str:
@@ -161,8 +195,12 @@ def encode_token(values: tuple) -> str:
 def decode_token(token: str) -> tuple:
     try:
         text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        return tuple(_decode_value(v) for v in json.loads(text))
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        values = json.loads(text)
+        if not isinstance(values, list):
+            raise TypeError(text)
+        return tuple(_decode_value(v) for v in values)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, ArithmeticError):
+        # ArithmeticError: decimal.InvalidOperation, of a decimal that is no number ({"d": "x"})
         raise invalid_token(token) from None
 
 
