@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from pathlib import Path
 
-from bc_mock import errors
+from bc_mock import errors, jsonio
 from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.kinds import InvalidValue, Kind
 from bc_mock.entities.rules import CompanyView, FieldError
@@ -162,7 +160,7 @@ class _Loader:
         if not text.strip():
             raise SeedError(f"{file}: not a fixture: the file is empty")
         try:
-            document = json.loads(text, parse_float=Decimal)
+            document = jsonio.loads(text)
         except (ValueError, RecursionError) as error:
             raise SeedError(f"{file}: not valid JSON: {error}") from None
         for index, company_doc in enumerate(document if isinstance(document, list) else [document]):

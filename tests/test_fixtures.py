@@ -389,3 +389,11 @@ def test_a_misspelt_field_is_named_with_a_did_you_mean(tmp_path):
     result = run_with(tmp_path / "usa.json")
     assert result is not None and result.returncode == 2
     assert "field 'displayname': unknown field (did you mean 'displayName'?)" in result.stderr
+
+
+def test_a_number_beyond_any_decimal_in_a_fixture_is_one_clear_message(tmp_path):
+    text = USA_FIXTURE.read_text().replace('"netChange": 0', '"netChange": 1e99999999999999999999999999', 1)
+    (tmp_path / "usa.json").write_text(text)
+    result = run_with(tmp_path / "usa.json")
+    assert result is not None and result.returncode == 2 and "Traceback" not in result.stderr
+    assert "field 'netChange': Cannot convert the literal '1e99999999999999999999999999'" in result.stderr
