@@ -56,6 +56,7 @@ class MockState:
 
 def _state(settings: Settings, store: Store | None) -> MockState:
     state = MockState(settings, store or load_store(settings.fixtures), Journal(settings.journal_size))
+    state.store.max_namespaces = settings.max_tenants
     if settings.rate_limit:
         state.rate_limiter = RateLimiter(*parse_limit(settings.rate_limit))
     if settings.faults:

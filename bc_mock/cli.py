@@ -102,6 +102,14 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         help="close a connection that sends nothing for this long, mid-request or idle "
         "(BC_MOCK_CHANNEL_TIMEOUT; default %(default)s)",
     )
+    parser.add_argument(
+        "--max-tenants",
+        type=_whole(1),
+        default=defaults.max_tenants,
+        metavar="N",
+        help="how many tenant environments may hold data at once; a request for one more is refused "
+        "until some are reset (BC_MOCK_MAX_TENANTS; default %(default)s)",
+    )
     return parser
 
 
@@ -145,6 +153,7 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
             threads=args.threads,
             connection_limit=args.connection_limit,
             channel_timeout=args.channel_timeout,
+            max_tenants=args.max_tenants,
         )
     except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
         parser.error(str(error))

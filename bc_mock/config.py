@@ -36,9 +36,8 @@ class Settings:
     threads: int = 8  # waitress's worker threads: requests served at once
     # open connections at once (idle keep-alive ones included); beyond it new ones wait to be accepted
     connection_limit: int = 1000
-    channel_timeout: int = (
-        60  # seconds a connection may stay silent, mid-request or idle, before it is closed
-    )
+    channel_timeout: int = 60  # seconds a connection may stay silent (mid-request or idle) before it closes
+    max_tenants: int = 10_000  # (tenant, environment) data sets held at once
 
     def __post_init__(self) -> None:
         self.validate()
@@ -54,6 +53,7 @@ class Settings:
             ("threads", 1),
             ("connection_limit", 1),
             ("channel_timeout", 1),
+            ("max_tenants", 1),
         )
         for name, lowest in wholes:
             value = getattr(self, name)
@@ -81,6 +81,8 @@ class Settings:
             settings.threads = _number(env, "BC_MOCK_THREADS")
         if env.get("BC_MOCK_CONNECTION_LIMIT"):
             settings.connection_limit = _number(env, "BC_MOCK_CONNECTION_LIMIT")
+        if env.get("BC_MOCK_MAX_TENANTS"):
+            settings.max_tenants = _number(env, "BC_MOCK_MAX_TENANTS")
         if env.get("BC_MOCK_CHANNEL_TIMEOUT"):
             settings.channel_timeout = _number(env, "BC_MOCK_CHANNEL_TIMEOUT")
         if env.get("BC_MOCK_MAX_BODY"):

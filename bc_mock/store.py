@@ -21,6 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 
+class TooManyNamespaces(Exception):
+    """A new (tenant, environment) beyond ``Store.max_namespaces``."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"at most {limit} tenant environments at once")
+        self.limit = limit
+
+
 class Row:
     """One stored record and its version (the source of its ETag)."""
 
@@ -204,6 +212,10 @@ class Store:
     def new_row(self, data: dict) -> Row:
         return Row(data, next(self._versions))
 
+    # how many (tenant, environment) namespaces may exist at once: each costs little until it
+    # writes, but a client inventing a tenant per request must not grow the store without end
+    max_namespaces = 10_000
+
     def namespace(self, tenant: str, environment: str) -> Namespace:
         key = (tenant.lower(), environment.lower())
         namespace = self._namespaces.get(key)
@@ -211,9 +223,14 @@ class Store:
             with self.lock:
                 namespace = self._namespaces.get(key)
                 if namespace is None:
+                    if len(self._namespaces) >= self.max_namespaces:
+                        raise TooManyNamespaces(self.max_namespaces)
                     namespace = Namespace({cid: c.copy() for cid, c in self._seed.items()})
                     self._namespaces[key] = namespace
         return namespace
+
+    def namespace_count(self) -> int:
+        return len(self._namespaces)
 
     def reset(self, tenant: str | None = None) -> None:
         """Put every namespace back to the seed (or only those of ``tenant``, freeing its data)."""

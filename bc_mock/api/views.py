@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -21,6 +22,8 @@ from bc_mock.odata.etag import check_if_match, etag
 from bc_mock.odata.navigation import Scope
 from bc_mock.odata.query import parse_query
 from bc_mock.odata.render import Renderer, selection
+from bc_mock.store import TooManyNamespaces
+from bc_mock.tenants import check_environment, check_tenant
 from bc_mock.wsgi_request import BcRequest, request_proxy
 
 bp = Blueprint("bc_api", __name__)
@@ -45,7 +48,17 @@ def _serve(version: str, rest: str = "", tenant: str = "default", environment: s
         raise errors.not_found_url(request.url)
     if state.settings.require_auth and not _authorized():
         raise errors.unauthorized()
-    api = ApiCall(state, version, tenant, environment, rest)
+    check_tenant(tenant)
+    check_environment(environment)
+    try:
+        api = ApiCall(state, version, tenant, environment, rest)
+    except TooManyNamespaces as full:
+        raise errors.BcError(
+            400,
+            "BadRequest",
+            f"bc_mock holds at most {full.limit} tenant environments at once (--max-tenants): free "
+            "the ones a test run is done with, POST /_mock/reset?tenant=NAME.",
+        ) from None
     return api.handle()
 
 
@@ -90,6 +103,18 @@ def respond(payload: dict | None, status: int = 200, headers: dict | None = None
     return Response(body, status, _OwnHeaders(header_list))
 
 
+@dataclass
+class Answer:
+    """An answer built under the store's lock, serialised (``response``) after it is released."""
+
+    payload: dict | None
+    status: int = 200
+    headers: dict | None = None
+
+    def response(self) -> Response:
+        return respond(self.payload, self.status, self.headers)
+
+
 class _RequestUrl:
     """The request's URL in an error message: built only if an error names it."""
 
@@ -111,6 +136,7 @@ class ApiCall:
         self.version = version
         self.namespace = state.store.namespace(tenant, environment)
         self.rest = rest
+        self.body = _Body(None, None)  # a write's body, read by handle() before the lock
         # the request itself, not Flask's proxy: each proxied access costs, on every request
         self.request = req = request_proxy._get_current_object()
         path = req.path
@@ -134,17 +160,22 @@ class ApiCall:
                 raise errors.not_found_url(url)
             with self.store.lock:
                 return self.count(resolve(self.namespace, self.version, segments[:-1], url))
+        # The store's lock is held only to read and change data: a body is parsed before it is
+        # taken (its errors are raised where they were, below) and an answer serialised after.
         if method == "GET":
             # reads take the store's lock too: they never see a write (or a snapshot $batch) half done
             with self.store.lock:
-                return self.get(resolve(self.namespace, self.version, segments, url))
+                answer = self.get(resolve(self.namespace, self.version, segments, url))
+            return answer.response()
         if method in ("POST", "PATCH", "DELETE"):
+            self.body = _Body.read(req) if method != "DELETE" else _Body(None, None)
             with self.store.transaction() as tx:
                 target = resolve(self.namespace, self.version, segments, url)
                 self.check_method(target, method)
                 assert target.company is not None  # check_method: only a company's sets take writes
                 view = CompanyView(target.company, tx, self.version)
-                return getattr(self, method.lower())(target, view)
+                answer = getattr(self, method.lower())(target, view)
+            return answer.response()
         target = resolve(self.namespace, self.version, segments, url)
         raise self.not_allowed(target, method)
 
@@ -168,16 +199,16 @@ class ApiCall:
             raise errors.not_found_url(request.url)
         return respond(batch.run(self.store, self.api_root))
 
-    def get(self, target: Target) -> Response:
+    def get(self, target: Target) -> Answer:
         entity = target.entity
         query = parse_query(self.request.args if self.request.query_string else {}, entity, self.version)
         renderer = Renderer(self.version, Scope(self.namespace, target.company))
         context = shape.context_url(self.api_root, target.context + selection(query))
         if target.single:
             if target.row is None:  # a single-valued navigation with nothing behind it
-                return respond(None, 204)
+                return Answer(None, 204)
             payload = {"@odata.context": f"{context}/$entity", **renderer.record(entity, target.row, query)}
-            return respond(payload, headers={"ETag": payload["@odata.etag"]})
+            return Answer(payload, headers={"ETag": payload["@odata.etag"]})
         rows = self._matching(target, query)
         prefer = request.headers.get("Prefer")
         size, applied = paging.requested_page_size(prefer, self.state.settings.page_size)
@@ -189,7 +220,7 @@ class ApiCall:
         if page.next_position is not None:
             payload["@odata.nextLink"] = self._next_link(page.next_position, page.top_left)
         headers = {"Preference-Applied": f"odata.maxpagesize={applied}"} if applied else {}
-        return respond(payload, headers=headers)
+        return Answer(payload, headers=headers)
 
     def count(self, target: Target) -> Response:
         """``.../customerPaymentJournals/$count``: the number of matching records, as plain text."""
@@ -236,35 +267,54 @@ class ApiCall:
         kind = "Entity" if target.single else "Collection"
         return errors.method_not_allowed(method, target.entity.name, kind)
 
-    def _body(self) -> dict:
-        check_json_body()
-        body = jsonio.loads_body(request.get_data())
-        if not isinstance(body, dict):
-            raise errors.invalid_body()
-        return body
-
-    def post(self, target: Target, view: CompanyView) -> Response:
+    def post(self, target: Target, view: CompanyView) -> Answer:
         entity = target.entity
-        row = writes.create(entity, view, self._body(), target.parent)
+        row = writes.create(entity, view, self.body.value(), target.parent)
         location = f"{self.api_root}/{target.context}({row.data['id']})"
         if "return-no-content" in request.headers.get("Prefer", ""):
-            return respond(
+            return Answer(
                 None,
                 204,
                 {"Preference-Applied": "return-no-content", "Location": location, "OData-EntityId": location},
             )
         payload = shape.entity_payload(self.api_root, target.context, entity, self.version, row)
-        return respond(payload, 201, {"ETag": etag(row), "Location": location})
+        return Answer(payload, 201, {"ETag": etag(row), "Location": location})
 
-    def patch(self, target: Target, view: CompanyView) -> Response:
+    def patch(self, target: Target, view: CompanyView) -> Answer:
         assert target.row is not None  # check_method refused a missing record
         check_if_match(request.headers.get("If-Match"), target.row, required=True)
-        row = writes.update(target.entity, view, target.row.data, self._body(), target.parent)
+        row = writes.update(target.entity, view, target.row.data, self.body.value(), target.parent)
         payload = shape.entity_payload(self.api_root, target.context, target.entity, self.version, row)
-        return respond(payload, 200, {"ETag": etag(row)})
+        return Answer(payload, 200, {"ETag": etag(row)})
 
-    def delete(self, target: Target, view: CompanyView) -> Response:
+    def delete(self, target: Target, view: CompanyView) -> Answer:
         assert target.row is not None  # check_method refused a missing record
         check_if_match(request.headers.get("If-Match"), target.row, required=False)
         writes.delete(target.entity, view, target.row.data)
-        return respond(None, 204)
+        return Answer(None, 204)
+
+
+@dataclass
+class _Body:
+    """A write's JSON body, parsed before the store's lock is taken; a body BC refuses is
+    refused only when the write reaches it (after the URL and the method are judged)."""
+
+    parsed: dict | None
+    error: errors.BcError | None
+
+    @classmethod
+    def read(cls, req) -> _Body:
+        try:
+            check_json_body()
+            body = jsonio.loads_body(req.get_data())
+            if not isinstance(body, dict):
+                raise errors.invalid_body()
+        except errors.BcError as error:
+            return cls(None, error)
+        return cls(body, None)
+
+    def value(self) -> dict:
+        if self.error is not None:
+            raise self.error
+        assert self.parsed is not None
+        return self.parsed

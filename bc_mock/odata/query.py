@@ -20,9 +20,21 @@ from bc_mock.odata.navigation import navigation, navigations
 if TYPE_CHECKING:
     from bc_mock.odata.filter import Filter
 
+# ASP.NET OData's setting, under which BC serves its API; BC's own value is not documented
+# (its docs show three levels working), so bc_mock's is its own choice
+MAX_EXPANSION_DEPTH = 5
+
 LIST_OPTIONS = ("$filter", "$orderby", "$top", "$skip", "$count", "$skiptoken")
 # accepted and without effect: BC's schema version switch, and the only format BC speaks
 IGNORED_OPTIONS = ("$schemaversion", "$format")
+
+
+def expansion_too_deep() -> errors.BcError:
+    return errors.bad_request(
+        "The request includes a $expand path which is too deep. The maximum depth allowed is "
+        f"{MAX_EXPANSION_DEPTH}. To increase the limit, set the 'MaxExpansionDepth' property on "
+        "EnableQueryAttribute or ODataValidationSettings."
+    )
 
 
 @dataclass
@@ -42,6 +54,7 @@ class ListQuery:
     skip: int | None = None
     count: bool = False
     skiptoken: str | None = None
+    depth: int = 0  # how deep in $expand these options sit (0: the request's own)
 
     @property
     def equalities(self) -> dict[str, object]:
@@ -52,8 +65,8 @@ class ListQuery:
         return self.filter is None or self.filter.matches(data)
 
 
-def parse_query(options: Mapping[str, str], entity: EntitySet, version: str) -> ListQuery:
-    query = ListQuery()
+def parse_query(options: Mapping[str, str], entity: EntitySet, version: str, depth: int = 0) -> ListQuery:
+    query = ListQuery(depth=depth)
     getlist = getattr(options, "getlist", None)  # a request's arguments may repeat a name
     for name, value in options.items():
         if getlist is not None and name.startswith("$") and len(getlist(name)) > 1:
@@ -107,11 +120,13 @@ def _read_expand(query: ListQuery, text: str, entity: EntitySet, version: str) -
         nav = navigation(entity, version, name)
         if nav is None:
             raise errors.query_property_not_found(name, entity.type_name)
+        if query.depth + 1 > MAX_EXPANSION_DEPTH:
+            raise expansion_too_deep()
         target = REGISTRY[nav.target]
         nested = _nested_options(rest[:-1], item) if rest else {}
         if not nav.many and any(key in LIST_OPTIONS for key in nested if key != "$expand"):
             raise errors.bad_request(f"Query options for '{name}' are not allowed: it is not a collection.")
-        query.expand[name] = Expansion(nav, target, parse_query(nested, target, version))
+        query.expand[name] = Expansion(nav, target, parse_query(nested, target, version, query.depth + 1))
 
 
 def _nested_options(text: str, item: str) -> dict[str, str]:

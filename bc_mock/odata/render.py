@@ -9,6 +9,7 @@ options (it is never paged); ``$count=true`` inside an expansion gives
 
 from __future__ import annotations
 
+from bc_mock import errors
 from bc_mock.entities import EntitySet
 from bc_mock.odata import shape
 from bc_mock.odata.navigation import CONTAINED, Scope, follow
@@ -27,12 +28,38 @@ def selection(query: ListQuery) -> str:
     return f"({','.join(items)})" if items else ""
 
 
+# The most records one answer may hold, expanded ones included. A page holds at most 20,000;
+# $expand multiplies that by what each record leads to (a cycle such as payments -> journal ->
+# payments triples it per level), so an answer is bounded here, not by luck.
+MAX_RECORDS = 100_000
+
+
+def too_many_records() -> errors.BcError:
+    return errors.bad_request(
+        f"The answer would hold more than {MAX_RECORDS} records, those of $expand included: "
+        "ask for fewer with $top or $filter, or expand fewer navigations."
+    )
+
+
+class _Count:
+    """Records rendered so far for one answer, shared by the renderers of its expansions."""
+
+    __slots__ = ("records",)
+
+    def __init__(self) -> None:
+        self.records = 0
+
+
 class Renderer:
-    def __init__(self, version: str, scope: Scope):
+    def __init__(self, version: str, scope: Scope, count: _Count | None = None):
         self.version = version
         self.scope = scope
+        self.count = count or _Count()
 
     def record(self, entity: EntitySet, row: Row, query: ListQuery) -> dict:
+        self.count.records += 1
+        if self.count.records > MAX_RECORDS:
+            raise too_many_records()
         payload = shape.record(entity, self.version, row)
         if query.select is not None:
             payload = {
@@ -47,7 +74,9 @@ class Renderer:
         return [self.record(entity, row, query) for row in rows]
 
     def _expanded(self, entity: EntitySet, row: Row, name: str, expansion) -> dict:
-        child = Renderer(self.version, Scope(self.scope.namespace, self.scope.company_of(entity, row)))
+        child = Renderer(
+            self.version, Scope(self.scope.namespace, self.scope.company_of(entity, row)), self.count
+        )
         target, nested = expansion.entity, expansion.query
         result = follow(self.scope, entity, self.version, expansion.nav, row)
         if not expansion.nav.many:
