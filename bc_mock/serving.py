@@ -54,6 +54,8 @@ def create_server(app: Flask, settings: Settings) -> Any:
         threads=settings.threads,
         connection_limit=settings.connection_limit,
         channel_timeout=settings.channel_timeout,
+        # how often waitress looks for silent connections: often enough to honour the timeout
+        cleanup_interval=max(1, min(30, settings.channel_timeout // 2)),
         # waitress refuses a body of this size or more; bc_mock accepts one of exactly --max-body
         max_request_body_size=settings.max_body + 1,
         clear_untrusted_proxy_headers=True,
