@@ -113,12 +113,22 @@ def required(name: str) -> BcError:
     return BcError(400, "BadRequest_RequiredParamNotProvided", f"Field '{name}' must not be blank or empty.")
 
 
+# the most of a client's value an error message quotes: BC quotes it whole, but a hostile
+# megabyte would then be copied into the answer (and the request journal) once more
+MAX_QUOTED = 1024
+
+
+def quoted(value: str) -> str:
+    """``value`` as an error message quotes it: whole, or its first MAX_QUOTED characters and "..."."""
+    return value if len(value) <= MAX_QUOTED else value[:MAX_QUOTED] + "..."
+
+
 def string_too_long(value: str, limit: int) -> BcError:
     return BcError(
         400,
         "Application_StringExceededLength",
         f"The length of the string is {len(value)}, but it must be less than or equal to "
-        f"{limit} characters. Value: {value}",
+        f"{limit} characters. Value: {quoted(value)}",
     )
 
 

@@ -21,6 +21,7 @@ from benchmarks.scenarios import (
     inprocess_main,
     measure_http_reset,
     measure_memory_flat,
+    measure_noisy_neighbour,
     measure_process_startup,
     measure_scale,
     measure_throughput,
@@ -28,7 +29,7 @@ from benchmarks.scenarios import (
     scale_server_main,
 )
 
-SECTIONS = ("startup", "reset", "throughput", "scale", "memory")
+SECTIONS = ("startup", "reset", "throughput", "scale", "memory", "noisy")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         if "memory" in args.only:
             say("memory across requests")
             figures["memory_flat"] = measure_memory_flat(20_000 if quick else 100_000, args.connections)
+        if "noisy" in args.only:
+            say("noisy neighbour")
+            figures["noisy_neighbour"] = measure_noisy_neighbour(2 if quick else 5, 3.0 if quick else 5.0)
     figures["machine"]["load_after"] = os.getloadavg()
     rows = build_rows(figures)
     figures["table"] = [row.__dict__ for row in rows]

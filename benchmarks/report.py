@@ -138,6 +138,19 @@ def build_rows(figures: dict) -> list[Row]:
                 per_100k <= 150,
             )
         )
+    noisy = figures.get("noisy_neighbour")
+    if noisy:
+        ratio = noisy["beside_p99_ms"] / noisy["alone_p99_ms"]
+        failures = f", {noisy['failures']} failed" if noisy["failures"] else ""
+        rows.append(
+            Row(
+                "Noisy neighbour: a tenant's GET p99 beside delayed, 4 MB and slow requests",
+                f"{_fmt_ms(noisy['beside_p99_ms'])} vs {_fmt_ms(noisy['alone_p99_ms'])} alone = "
+                f"{ratio:.2f}x{failures}",
+                "<= 2x",
+                ratio <= 2 and not noisy["failures"],
+            )
+        )
     flat = figures.get("memory_flat")
     if flat:
         rows.append(

@@ -439,5 +439,100 @@ def measure_memory_flat(total: int, connections: int) -> dict:
         child.stop()
 
 
+# --- a noisy neighbour: one tenant's latency while another misbehaves --------------------------
+
+QUIET_TENANT = "quiet"
+NOISY_TENANT = "noisy"
+QUIET_GET = f"/v2.0/{QUIET_TENANT}/production/api/v2.0/companies({USA})/customerPaymentJournals({GENERAL})"
+
+
+class Noise:
+    """What a noisy tenant does, from threads of this process: requests that a fault rule
+    delays by 500 ms (more of them than the server has threads), POSTs of 4 MB bodies, and
+    slow clients that trickle their request line a byte at a time."""
+
+    def __init__(self, port: int, delayed: int = 16, large: int = 2, slow: int = 50):
+        import threading
+
+        self.port = port
+        self.stop = threading.Event()
+        self.counts = {"delayed": 0, "large": 0, "slow bytes": 0}
+        rule = json.dumps({"tenant": NOISY_TENANT, "method": "GET", "path": "*", "delayMs": 500}).encode()
+        status, body = Connection(port).send(request_bytes("POST", "/_mock/faults", port, rule))
+        assert status == 201, body
+        self.threads = [threading.Thread(target=self._delayed, daemon=True) for _ in range(delayed)]
+        self.threads += [threading.Thread(target=self._large, daemon=True) for _ in range(large)]
+        self.threads += [threading.Thread(target=self._slow, daemon=True) for _ in range(slow)]
+
+    def __enter__(self) -> Noise:
+        for thread in self.threads:
+            thread.start()
+        time.sleep(1.0)  # the noise is in full swing
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+    def _delayed(self) -> None:
+        raw = request_bytes("GET", QUIET_GET.replace(QUIET_TENANT, NOISY_TENANT, 1), self.port)
+        connection = Connection(self.port)
+        try:
+            while not self.stop.is_set():
+                connection.send(raw)
+                self.counts["delayed"] += 1
+        finally:
+            connection.close()
+
+    def _large(self) -> None:
+        journals = f"/v2.0/{NOISY_TENANT}/production/api/v2.0/companies({USA})/customerPaymentJournals"
+        body = b'{"code": "BIG", "displayName": "' + b"x" * (4 * 1024 * 1024) + b'"}'
+        raw = request_bytes("POST", journals, self.port, body)
+        connection = Connection(self.port)
+        try:
+            while not self.stop.is_set():
+                connection.send(raw)  # refused (too long a name), after being read and parsed
+                self.counts["large"] += 1
+        finally:
+            connection.close()
+
+    def _slow(self) -> None:
+        import socket
+
+        line = f"GET {QUIET_GET} HTTP/1.1\r\nHost: {HOST}\r\n".encode()
+        while not self.stop.is_set():
+            with socket.create_connection((HOST, self.port), timeout=30) as client:
+                for byte in line:
+                    if self.stop.wait(0.1):
+                        return
+                    client.sendall(bytes([byte]))
+                    self.counts["slow bytes"] += 1
+
+
+def measure_noisy_neighbour(rounds: int, duration: float) -> dict:
+    """A quiet tenant's GET latency alone and beside a noisy tenant, in alternating rounds."""
+    child = Child(bc_mock_argv())
+    try:
+        quiet = [{"method": "GET", "path": QUIET_GET}]
+        alone, beside, noise_counts = [], [], []
+        for _ in range(rounds):
+            alone.append(run_load(child.port, quiet, 2, duration, 0.5))
+            with Noise(child.port) as noise:
+                beside.append(run_load(child.port, quiet, 2, duration, 0.5))
+                noise_counts.append(dict(noise.counts))
+            reset_over_http(child.port)
+        return {
+            "alone_p99_ms": statistics.median(r["p99_ms"] for r in alone),
+            "beside_p99_ms": statistics.median(r["p99_ms"] for r in beside),
+            "alone_p50_ms": statistics.median(r["p50_ms"] for r in alone),
+            "beside_p50_ms": statistics.median(r["p50_ms"] for r in beside),
+            "failures": sum(r["failures"] for r in alone + beside),
+            "noise": noise_counts,
+        }
+    finally:
+        child.stop()
+
+
 def say(what: str) -> None:
     print(f"... {what}", file=sys.stderr, flush=True)

@@ -148,11 +148,11 @@ class Text(Kind):
         return self._check_length(value)
 
     def _check_length(self, value: str) -> str:
+        if self.max_length is not None and len(value) > self.max_length:
+            fail(errors.string_too_long(value, self.max_length))
         if not _is_unicode(value):
             # a lone UTF-16 surrogate ("\ud800") parses as JSON but is no text BC could store
             fail(errors.invalid_body())
-        if self.max_length is not None and len(value) > self.max_length:
-            fail(errors.string_too_long(value, self.max_length))
         return value
 
 

@@ -539,3 +539,13 @@ def test_check_if_match(header, required, outcome):
     with pytest.raises(BcError) as raised:
         check_if_match(header, row, required=required)
     assert raised.value.code == outcome
+
+
+def test_a_huge_value_is_quoted_in_part(bc):
+    response = bc.post(bc.journals(), {"code": "LONGNAME", "displayName": "y" * 100_000})
+    status, code, message = error_of(response)
+    assert (status, code) == (400, "Application_StringExceededLength")
+    assert message == (
+        "The length of the string is 100000, but it must be less than or equal to 100 characters. "
+        f"Value: {'y' * 1024}..."
+    )
