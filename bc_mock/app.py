@@ -21,7 +21,7 @@ from bc_mock.ratelimit import RateLimiter
 from bc_mock.routing import LazyBuilderRule
 from bc_mock.seed import load_store
 from bc_mock.store import Store
-from bc_mock.wsgi_request import BcRequest
+from bc_mock.wsgi_request import BcRequest, request_proxy
 
 log = logging.getLogger("bc_mock")
 
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     hooks.install(app, _render)
     app.register_blueprint(control_bp)
     app.register_blueprint(api_bp)
+    app.after_request(_bc_headers)
     app.register_error_handler(errors.BcError, _render_bc_error)
     app.register_error_handler(RuleError, _render_rule_error)
     app.register_error_handler(HTTPException, _render_http_exception)
@@ -104,8 +105,18 @@ class _NoSessions(SessionInterface):
 
 
 def _render(error: errors.BcError) -> Response:
-    response = Response(jsonio.dumps(error.body()), status=error.status, content_type="application/json")
+    body = jsonio.dumps(error.body(request_proxy._get_current_object().request_id))
+    response = Response(body, status=error.status, content_type="application/json")
     response.headers.update(error.headers)
+    return response
+
+
+def _bc_headers(response: Response) -> Response:
+    """What BC sends with every answer of its API (recorded, BC 25.4): the request's id (the
+    CorrelationId of an error) and no caching. bc_mock's own /_mock answers are left alone."""
+    if not request.path.startswith("/_mock"):
+        response.headers["request-id"] = request_proxy._get_current_object().request_id
+        response.headers["Cache-Control"] = "no-cache, no-store"
     return response
 
 

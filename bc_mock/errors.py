@@ -35,12 +35,13 @@ class BcError(Exception):
         self.message = message
         self.headers = headers or {}
 
-    def body(self) -> dict:
-        return {"error": {"code": self.code, "message": with_correlation_id(self.message)}}
+    def body(self, correlation_id: str | None = None) -> dict:
+        """BC's error body; ``correlation_id`` is the request's (its ``request-id`` header)."""
+        return {"error": {"code": self.code, "message": with_correlation_id(self.message, correlation_id)}}
 
 
-def with_correlation_id(message: str) -> str:
-    return f"{message}  CorrelationId:  {uuid.uuid4()}."
+def with_correlation_id(message: str, correlation_id: str | None = None) -> str:
+    return f"{message}  CorrelationId:  {correlation_id or uuid.uuid4()}."
 
 
 # --- constructors, one per kind of error BC answers -------------------------
@@ -50,6 +51,12 @@ def not_found_url(url: Url) -> BcError:
     return BcError(
         404, "BadRequest_NotFound", f"No HTTP resource was found that matches the request URI '{url}'."
     )
+
+
+def resource_not_found(segment: str) -> BcError:
+    """A well-formed key in the URL that names no record (recorded from BC 25.4: a GET after
+    DELETE; BC Online answers the same): the segment is the URL's, the entity set's name."""
+    return BcError(404, "BadRequest_ResourceNotFound", f"Resource not found for the segment '{segment}'.")
 
 
 def query_syntax(detail: str = "") -> BcError:

@@ -14,7 +14,7 @@ What it describes, for API v1.0 and v2.0:
 * BC Online's roots (``/v2.0/{environment}`` and ``/v2.0/{tenant}/{environment}`` before
   ``/api/...``) as servers, so the paths are not repeated for each root;
 * query options, If-Match and Prefer headers, request bodies (the writable properties;
-  v2.0 also takes ``id`` on create), responses with their ETag and Location headers, and
+  v2.0 also takes ``id`` on create), responses with their headers (request-id, Location), and
   BC's error body for every error status.
 
 Microsoft publishes an OpenAPI contract for v1.0 only; this one is bc_mock's, for both.
@@ -36,7 +36,7 @@ from bc_mock.entities.kinds import (
 from bc_mock.odata.navigation import navigations
 
 JSON = "application/json"
-ODATA_JSON = "application/json; odata.metadata=minimal"
+ODATA_JSON = "application/json; odata.metadata=minimal; odata.streaming=true"
 
 ERROR_STATUSES = {
     "400": "Bad request: a malformed URL, query option, body or ETag, or a refusal of BC's business logic.",
@@ -187,7 +187,9 @@ def _writable(entity: EntitySet, version: str, creating: bool) -> list:
 
 
 def _entity_schemas(spec: APISpec, entity: EntitySet, version: str) -> None:
-    properties: dict = {"@odata.context": {"type": "string"}, "@odata.etag": {"type": "string"}}
+    properties: dict = {"@odata.context": {"type": "string"}}
+    if entity.etag:
+        properties["@odata.etag"] = {"type": "string"}
     for prop in entity.props_for(version):
         schema = kind_schema(prop.kind, version)
         if prop.read_only:
@@ -207,7 +209,7 @@ def _entity_schemas(spec: APISpec, entity: EntitySet, version: str) -> None:
         {
             "type": "object",
             "description": entity.description,
-            "required": ["@odata.etag"],
+            **({"required": ["@odata.etag"]} if entity.etag else {}),
             "additionalProperties": False,
             "properties": properties,
         },
@@ -302,8 +304,12 @@ def _errors(*statuses: str) -> dict:
     return responses
 
 
-def _etag_header(required: bool = True) -> dict:
-    return {"ETag": {"schema": {"type": "string"}, "required": required, "description": "The record's ETag."}}
+def _bc_headers() -> dict:
+    """The headers BC sends with every answer (recorded, BC 25.4); the ETag travels in the body."""
+    return {
+        "request-id": {"schema": {"type": "string", "format": "uuid"}, "required": True},
+        "Cache-Control": {"schema": {"type": "string", "enum": ["no-cache, no-store"]}, "required": True},
+    }
 
 
 class _Paths:
@@ -504,7 +510,10 @@ class _Paths:
                 "update",
                 f"Change a record of {entity.name}: only the properties given.",
                 [{**if_match, "required": True}],
-                {"200": self._entity_response(entity, "The changed record."), **_errors("409", "415")},
+                {
+                    "200": self._entity_response(entity, "The changed record.", plain=True),
+                    **_errors("409", "415"),
+                },
                 body=schema_name(entity, self.version, "-update"),
             )
         if "DELETE" in entity.methods:
@@ -531,14 +540,17 @@ class _Paths:
             operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
         return operation
 
-    def _entity_response(self, entity: EntitySet, description: str, location: bool = False) -> dict:
-        headers = _etag_header()
+    def _entity_response(
+        self, entity: EntitySet, description: str, location: bool = False, plain: bool = False
+    ) -> dict:
+        """An answer of one record: OData's media type, or plain JSON (``plain``: a PATCH's, as BC's)."""
+        headers = _bc_headers()
         if location:
             headers["Location"] = {"schema": {"type": "string"}, "required": True}
         return {
             "description": description,
             "headers": headers,
-            "content": {ODATA_JSON: {"schema": schema_name(entity, self.version)}},
+            "content": {JSON if plain else ODATA_JSON: {"schema": schema_name(entity, self.version)}},
         }
 
     @staticmethod

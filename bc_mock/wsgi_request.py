@@ -10,6 +10,7 @@ Any other URL goes through werkzeug, so the result is the same either way.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import TYPE_CHECKING, cast
 
 import flask
@@ -43,6 +44,11 @@ class BcRequest(Request):
     @cached_property
     def url(self) -> str:
         return build_url(*self.url_parts)
+
+    @cached_property
+    def request_id(self) -> str:
+        """This request's id: BC's ``request-id`` header, and the CorrelationId its errors name."""
+        return str(uuid.uuid4())
 
     @property
     def url_parts(self) -> tuple[str, str, str, str, bytes]:

@@ -163,7 +163,7 @@ def test_documented_workflow(auth_server, version, root):
     bc.delete(journal_path, renamed)
     with pytest.raises(BcApiError) as gone:
         bc.get(journal_path)
-    assert (gone.value.status, gone.value.code) == (404, "Internal_RecordNotFound")
+    assert (gone.value.status, gone.value.code) == (404, "BadRequest_ResourceNotFound")
     assert code not in [j["code"] for j in bc.list(f"{company}/customerPaymentJournals")]
 
 

@@ -79,10 +79,6 @@ def _key(text: str) -> str:
     return guid
 
 
-def _not_found(entity: EntitySet, key: str) -> errors.BcError:
-    return errors.record_not_found(entity.table, f"SystemId='{key}'")
-
-
 def resolve(
     namespace: Namespace, version: str, segments: list[tuple[str, str | None]], url: errors.Url
 ) -> Target:
@@ -97,7 +93,7 @@ def resolve(
     company_id = _key(key)
     company = namespace.companies.get(company_id)
     if company is None:
-        raise errors.company_not_found()
+        raise errors.resource_not_found("companies")
     target = Target(companies, company, "companies", row=company.row, single=True, key=company_id)
     for name, key in segments[1:]:
         target = _step(target, version, name, key, url)
@@ -136,7 +132,7 @@ def _step(current: Target, version: str, name: str, key: str | None, url: errors
     record_id = _key(key)
     row = _row(company, entity.name, record_id)
     if row is None or not target.belongs(version, row.data):
-        raise _not_found(entity, record_id)
+        raise errors.resource_not_found(name)
     target.row, target.single, target.key = row, True, record_id
     return target
 

@@ -18,7 +18,7 @@ from bc_mock.entities import VERSIONS, writes
 from bc_mock.entities.rules import CompanyView
 from bc_mock.limits import check_json_body
 from bc_mock.odata import metadata, paging, shape
-from bc_mock.odata.etag import check_if_match, etag
+from bc_mock.odata.etag import check_if_match
 from bc_mock.odata.navigation import Scope
 from bc_mock.odata.query import parse_query
 from bc_mock.odata.render import Renderer, selection
@@ -31,7 +31,10 @@ bp = Blueprint("bc_api", __name__)
 # characters a nextLink's query keeps as they are, for a readable link
 NEXT_LINK_SAFE = "$(),'/:"
 
-JSON_TYPE = "application/json; odata.metadata=minimal"
+# what BC (25.4, recorded) answers GETs and POSTs with; PATCHes, DELETEs and errors get plain JSON
+# and no OData-Version (recorded too)
+ODATA_JSON = "application/json; odata.metadata=minimal; odata.streaming=true"
+PLAIN_JSON = "application/json"
 METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "MERGE"]
 
 # The roots BC serves the API under: on-prem style, and BC Online's with and without tenant.
@@ -94,9 +97,16 @@ class _OwnHeaders(Headers):
         self._list = items  # werkzeug's own storage of a Headers' items
 
 
-def respond(payload: dict | None, status: int = 200, headers: dict | None = None) -> Response:
-    header_list = [("Content-Type", JSON_TYPE)] if payload is not None else []
-    header_list.append(("OData-Version", "4.0"))
+def respond(
+    payload: dict | None, status: int = 200, headers: dict | None = None, odata: bool = True
+) -> Response:
+    """An answer as BC sends it: ``odata`` for GET and POST (OData's media type and version header),
+    plain JSON for PATCH; no Content-Type without a body."""
+    header_list = []
+    if payload is not None:
+        header_list.append(("Content-Type", ODATA_JSON if odata else PLAIN_JSON))
+    if odata:
+        header_list.append(("OData-Version", "4.0"))
     if headers:
         header_list.extend(headers.items())
     body = jsonio.dumps(payload) if payload is not None else b""
@@ -110,9 +120,10 @@ class Answer:
     payload: dict | None
     status: int = 200
     headers: dict | None = None
+    odata: bool = True  # GET and POST; PATCH and DELETE answer plain (see respond)
 
     def response(self) -> Response:
-        return respond(self.payload, self.status, self.headers)
+        return respond(self.payload, self.status, self.headers, self.odata)
 
 
 class _RequestUrl:
@@ -208,7 +219,7 @@ class ApiCall:
             if target.row is None:  # a single-valued navigation with nothing behind it
                 return Answer(None, 204)
             payload = {"@odata.context": f"{context}/$entity", **renderer.record(entity, target.row, query)}
-            return Answer(payload, headers={"ETag": payload["@odata.etag"]})
+            return Answer(payload)
         rows = self._matching(target, query)
         prefer = request.headers.get("Prefer")
         size, applied = paging.requested_page_size(prefer, self.state.settings.page_size)
@@ -278,20 +289,20 @@ class ApiCall:
                 {"Preference-Applied": "return-no-content", "Location": location, "OData-EntityId": location},
             )
         payload = shape.entity_payload(self.api_root, target.context, entity, self.version, row)
-        return Answer(payload, 201, {"ETag": etag(row), "Location": location})
+        return Answer(payload, 201, {"Location": location})
 
     def patch(self, target: Target, view: CompanyView) -> Answer:
         assert target.row is not None  # check_method refused a missing record
         check_if_match(request.headers.get("If-Match"), target.row, required=True)
         row = writes.update(target.entity, view, target.row.data, self.body.value(), target.parent)
         payload = shape.entity_payload(self.api_root, target.context, target.entity, self.version, row)
-        return Answer(payload, 200, {"ETag": etag(row)})
+        return Answer(payload, 200, odata=False)
 
     def delete(self, target: Target, view: CompanyView) -> Answer:
         assert target.row is not None  # check_method refused a missing record
         check_if_match(request.headers.get("If-Match"), target.row, required=False)
         writes.delete(target.entity, view, target.row.data)
-        return Answer(None, 204)
+        return Answer(None, 204, odata=False)
 
 
 @dataclass

@@ -83,6 +83,8 @@ class EntitySet:
     # fields the store indexes, alone or together (for lookups such as a journal's lines)
     indexes: tuple[tuple[str, ...], ...] = ()
     description: str = ""
+    # whether its records carry an @odata.etag (BC's companies do not: recorded, BC 25.4)
+    etag: bool = True
     # in fixture files, this set's records sit inside each record of this parent set, under the
     # set's name (a journal's "customerPayments"); None: at the top of a company's fixture
     nested_in: str | None = None

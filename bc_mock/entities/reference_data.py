@@ -29,6 +29,7 @@ companies = EntitySet(
     type_name="company",
     table="Company",
     company_scoped=False,
+    etag=False,
     sort_key=lambda row: row["name"],
     description="The companies of the environment. Read-only.",
     props=(

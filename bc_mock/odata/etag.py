@@ -1,7 +1,8 @@
 """BC's weak ETags.
 
 BC's ETag is ``W/"<base64>"`` where the base64 text decodes to
-``'<n>;<token>;00;'`` (n is the token's length). bc_mock derives the token from
+``'<n>;<token>;00;'``: in the 76 ETags of the recorded BC traffic, the token is n digits and
+a final ``1``. bc_mock derives the token from
 the row's version, which is unique across the store and changes on every
 write, so an ETag stays the same exactly as long as the record does.
 """
@@ -15,8 +16,9 @@ from bc_mock.store import Row
 
 
 def etag(row: Row) -> str:
-    token = f"{row.version:020d}"
-    raw = f"'{len(token)};{token};00;'".encode()
+    # as every recorded BC ETag is: '<n>;<n digits>1;00;' (the count leaves out a final 1)
+    digits = f"{row.version:020d}"
+    raw = f"'{len(digits)};{digits}1;00;'".encode()
     return f'W/"{base64.b64encode(raw).decode()}"'
 
 

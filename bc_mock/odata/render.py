@@ -62,10 +62,8 @@ class Renderer:
             raise too_many_records()
         payload = shape.record(entity, self.version, row)
         if query.select is not None:
-            payload = {
-                "@odata.etag": payload["@odata.etag"],
-                **{name: payload[name] for name in query.select},
-            }
+            selected = {name: payload[name] for name in query.select}
+            payload = {"@odata.etag": payload["@odata.etag"], **selected} if entity.etag else selected
         for name, expansion in query.expand.items():
             payload.update(self._expanded(entity, row, name, expansion))
         return payload

@@ -17,6 +17,8 @@ def context_url(api_root: str, path: str) -> str:
 
 def record(entity: EntitySet, version: str, row: Row) -> dict:
     """One record as it appears in a collection: its ETag, then its properties."""
+    if not entity.etag:
+        return entity.dump(version, row.data)
     return {"@odata.etag": etag(row), **entity.dump(version, row.data)}
 
 

@@ -373,7 +373,7 @@ def test_delete_answers_204_and_deletes_the_payments_with_it(bcv):
     assert bcv.get(bcv.journals(f"({BANK})")).status_code == 404
     assert [j["code"] for j in bcv.get(bcv.journals()).json()["value"]] == ["GENERAL"]
     status, code, _ = error_of(bcv.get(bcv.payments(BANK)))
-    assert (status, code) == (404, "Internal_RecordNotFound")
+    assert (status, code) == (404, "BadRequest_ResourceNotFound")
     if bcv.version == "v2.0":
         # the payments are gone, not just hidden behind the journal
         response = bcv.get(bcv.company(f"customerPayments({payment(2, 10000)})"))
@@ -387,8 +387,8 @@ def test_delete_answers_204_and_deletes_the_payments_with_it(bcv):
 def test_delete_twice_is_not_found(bcv):
     assert bcv.delete(bcv.journals(f"({BANK})")).status_code == 204
     status, code, message = error_of(bcv.delete(bcv.journals(f"({BANK})")))
-    assert (status, code) == (404, "Internal_RecordNotFound")
-    assert "Gen. Journal Batch" in message
+    assert (status, code) == (404, "BadRequest_ResourceNotFound")
+    assert message == "Resource not found for the segment 'customerPaymentJournals'."
 
 
 def test_a_deleted_code_can_be_used_again(bcv):

@@ -119,16 +119,16 @@ def test_seed_payment_in_bcs_json_formats(bcv):
 
 def test_a_payment_is_not_found_under_another_journal(bcv):
     status, code, message = error_of(bcv.get(bcv.payments(BANK, f"({FIRST})")))
-    assert (status, code) == (404, "Internal_RecordNotFound")
-    assert "Gen. Journal Line" in message
+    assert (status, code) == (404, "BadRequest_ResourceNotFound")
+    assert message == "Resource not found for the segment 'customerPayments'."
 
 
 def test_payments_of_an_unknown_journal_are_not_found(bcv):
     unknown = "da000001-0000-4000-8000-000000000099"
     status, code, _ = error_of(bcv.get(bcv.payments(unknown)))
-    assert (status, code) == (404, "Internal_RecordNotFound")
+    assert (status, code) == (404, "BadRequest_ResourceNotFound")
     status, code, _ = error_of(bcv.post(bcv.payments(unknown), {"customerNumber": "10000"}))
-    assert (status, code) == (404, "Internal_RecordNotFound")
+    assert (status, code) == (404, "BadRequest_ResourceNotFound")
 
 
 # --- create: line numbers ----------------------------------------------------------------------
