@@ -86,7 +86,35 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         metavar="N",
         help="worker threads: how many requests are served at once (BC_MOCK_THREADS; default %(default)s)",
     )
+    _add_journal_and_fault_limits(parser, defaults)
     return parser
+
+
+def _add_journal_and_fault_limits(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """The bounds of what /_mock keeps: journal bytes and fault rules (see _journal_and_fault_limits)."""
+    parser.add_argument(
+        "--journal-body-limit",
+        type=_size,
+        default=defaults.journal_body_limit,
+        metavar="BYTES",
+        help="the most bytes of each request and response body the journal keeps; the rest is cut "
+        "and the entry says so; at least 1K (BC_MOCK_JOURNAL_BODY_LIMIT; default 64K)",
+    )
+    parser.add_argument(
+        "--journal-budget",
+        type=_size,
+        default=defaults.journal_budget,
+        metavar="BYTES",
+        help="the most bytes all journal entries keep together; the oldest entries go beyond it "
+        "(BC_MOCK_JOURNAL_BUDGET; default 64M)",
+    )
+
+
+def _journal_and_fault_limits(args: argparse.Namespace) -> dict[str, int]:
+    return {
+        "journal_body_limit": args.journal_body_limit,
+        "journal_budget": args.journal_budget,
+    }
 
 
 def _whole(lowest: int):
@@ -127,6 +155,7 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
             page_size=args.page_size,
             max_body=args.max_body,
             threads=args.threads,
+            **_journal_and_fault_limits(args),
         )
     except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
         parser.error(str(error))

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
+# the request journal's bounds in bytes: each body it keeps, and all its entries together
+DEFAULT_JOURNAL_BODY_LIMIT = 64 * 1024
+DEFAULT_JOURNAL_BUDGET = 64 * 1024 * 1024
+MIN_JOURNAL_BODY_LIMIT = 1024
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -34,6 +38,10 @@ class Settings:
     journal_size: int = 10_000  # the request journal keeps this many most recent requests
     max_body: int = DEFAULT_MAX_BODY  # bytes; a larger request body is answered 413
     threads: int = 8  # waitress's worker threads: requests served at once
+    # bytes of each request and response body the journal keeps (the rest is cut, and marked)
+    journal_body_limit: int = DEFAULT_JOURNAL_BODY_LIMIT
+    # bytes all journal entries may hold together: the oldest go beyond it
+    journal_budget: int = DEFAULT_JOURNAL_BUDGET
 
     def __post_init__(self) -> None:
         self.validate()
@@ -48,6 +56,17 @@ class Settings:
                 raise ValueError(f"{name} must be a whole number of at least {lowest}, not {value!r}")
         if self.rate_limit is not None:
             parse_limit(self.rate_limit)
+        self._validate_journal_bytes()
+
+    def _validate_journal_bytes(self) -> None:
+        """Each body the journal keeps at least 1 KB; all entries at least one whole body."""
+        _check_whole("journal_body_limit", self.journal_body_limit, MIN_JOURNAL_BODY_LIMIT)
+        _check_whole("journal_budget", self.journal_budget, MIN_JOURNAL_BODY_LIMIT)
+        if self.journal_budget < self.journal_body_limit:
+            raise ValueError(
+                f"journal_budget ({self.journal_budget}) must be at least journal_body_limit "
+                f"({self.journal_body_limit}): the journal could not keep one whole entry"
+            )
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> Settings:
@@ -71,6 +90,13 @@ class Settings:
                 settings.max_body = parse_size(env["BC_MOCK_MAX_BODY"])
             except ValueError as error:
                 raise ValueError(f"BC_MOCK_MAX_BODY: {error}") from None
+        for name in ("journal_body_limit", "journal_budget"):
+            variable = f"BC_MOCK_{name.upper()}"
+            if env.get(variable):
+                try:
+                    setattr(settings, name, parse_size(env[variable]))
+                except ValueError as error:
+                    raise ValueError(f"{variable}: {error}") from None
         settings.validate()
         return settings
 
@@ -86,6 +112,12 @@ def parse_limit(text: str) -> tuple[int, float]:
     if limit < 1 or not 0 < window < float("inf"):
         raise ValueError(f"rate limit must be at least 1 request per a positive number of seconds: {text!r}")
     return limit, window
+
+
+def _check_whole(name: str, value: object, lowest: int) -> None:
+    """A ValueError naming the setting unless ``value`` is a whole number of at least ``lowest``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+        raise ValueError(f"{name} must be a whole number of at least {lowest}, not {value!r}")
 
 
 def _number(env, name: str) -> int:

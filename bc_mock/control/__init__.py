@@ -10,12 +10,22 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
 
 from bc_mock import __version__, errors
 from bc_mock.exceptions import RuleError
 from bc_mock.journal import parse_time
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
+
+
+@bp.record_once
+def _apply_limits(setup: BlueprintSetupState) -> None:
+    """Bound what /_mock keeps, from the app's settings, as the app registers these endpoints:
+    the request journal's bytes (``--journal-body-limit``, ``--journal-budget``)."""
+    state = setup.app.extensions["bc_mock"]
+    settings = state.settings
+    state.journal.configure(settings.journal_body_limit, settings.journal_budget)
 
 
 def _json(payload: dict | list, status: int = 200) -> Response:
@@ -38,8 +48,15 @@ def _tenant() -> str | None:
 
 @bp.get("/health")
 def health() -> Response:
-    store = _state().store
-    return _json({"status": "ok", "version": __version__, "companies": len(store.seed_company_ids())})
+    state = _state()
+    return _json(
+        {
+            "status": "ok",
+            "version": __version__,
+            "companies": len(state.store.seed_company_ids()),
+            "journal": state.journal.stats(),
+        }
+    )
 
 
 @bp.post("/reset")
