@@ -108,12 +108,21 @@ def _add_journal_and_fault_limits(parser: argparse.ArgumentParser, defaults: Set
         help="the most bytes all journal entries keep together; the oldest entries go beyond it "
         "(BC_MOCK_JOURNAL_BUDGET; default 64M)",
     )
+    parser.add_argument(
+        "--max-fault-rules",
+        type=_whole(1),
+        default=defaults.max_fault_rules,
+        metavar="N",
+        help="the most fault rules the server holds at once; adding more is answered 400 "
+        "(BC_MOCK_MAX_FAULT_RULES; default %(default)s)",
+    )
 
 
 def _journal_and_fault_limits(args: argparse.Namespace) -> dict[str, int]:
     return {
         "journal_body_limit": args.journal_body_limit,
         "journal_budget": args.journal_budget,
+        "max_fault_rules": args.max_fault_rules,
     }
 
 

@@ -12,6 +12,7 @@ DEFAULT_MAX_BODY = 16 * 1024 * 1024
 DEFAULT_JOURNAL_BODY_LIMIT = 64 * 1024
 DEFAULT_JOURNAL_BUDGET = 64 * 1024 * 1024
 MIN_JOURNAL_BODY_LIMIT = 1024
+DEFAULT_MAX_FAULT_RULES = 1_000
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -42,6 +43,7 @@ class Settings:
     journal_body_limit: int = DEFAULT_JOURNAL_BODY_LIMIT
     # bytes all journal entries may hold together: the oldest go beyond it
     journal_budget: int = DEFAULT_JOURNAL_BUDGET
+    max_fault_rules: int = DEFAULT_MAX_FAULT_RULES  # fault rules at once; adding more is a 400
 
     def __post_init__(self) -> None:
         self.validate()
@@ -57,6 +59,7 @@ class Settings:
         if self.rate_limit is not None:
             parse_limit(self.rate_limit)
         self._validate_journal_bytes()
+        _check_whole("max_fault_rules", self.max_fault_rules, 1)
 
     def _validate_journal_bytes(self) -> None:
         """Each body the journal keeps at least 1 KB; all entries at least one whole body."""
@@ -97,6 +100,8 @@ class Settings:
                     setattr(settings, name, parse_size(env[variable]))
                 except ValueError as error:
                     raise ValueError(f"{variable}: {error}") from None
+        if env.get("BC_MOCK_MAX_FAULT_RULES"):
+            settings.max_fault_rules = _number(env, "BC_MOCK_MAX_FAULT_RULES")
         settings.validate()
         return settings
 

@@ -2,7 +2,13 @@
 
 They are never subject to auth, faults, the rate limit or the journal. Optional ``tenant``
 query parameters scope clearing and listing to one tenant, so that several test runs can
-share one server (each on a tenant of its own) without touching each other's rules.
+share one server (each on a tenant of its own) without touching each other's rules:
+
+* a fault rule with a ``tenant`` belongs to that tenant: ``/_mock/faults`` lists, removes and
+  clears it only with ``?tenant=`` naming it; without ``?tenant=`` they work on the rules
+  without a tenant; ``?tenant=*`` works on every rule (an overview, or a clean sweep).
+* the journal and the reset work on everything without ``?tenant=`` (or with ``*``).
+* ``?tenant=`` given empty is a 400: an unset variable must not widen a call to everything.
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ from flask.blueprints import BlueprintSetupState
 
 from bc_mock import __version__, errors
 from bc_mock.exceptions import RuleError
+from bc_mock.faults import EVERY_TENANT, NO_TENANT
 from bc_mock.journal import parse_time
+
+ALL_TENANTS = "*"  # ?tenant=* : every tenant
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
 
@@ -22,10 +31,17 @@ bp = Blueprint("control", __name__, url_prefix="/_mock")
 @bp.record_once
 def _apply_limits(setup: BlueprintSetupState) -> None:
     """Bound what /_mock keeps, from the app's settings, as the app registers these endpoints:
-    the request journal's bytes (``--journal-body-limit``, ``--journal-budget``)."""
+    the request journal's bytes (``--journal-body-limit``, ``--journal-budget``); the fault
+    rules (``--max-fault-rules``) are bounded as they are added, and a ``--faults`` file must
+    fit in that bound."""
     state = setup.app.extensions["bc_mock"]
     settings = state.settings
     state.journal.configure(settings.journal_body_limit, settings.journal_budget)
+    if len(state.initial_faults) > settings.max_fault_rules:
+        raise ValueError(
+            f"{settings.faults}: {len(state.initial_faults)} fault rules, more than "
+            f"--max-fault-rules ({settings.max_fault_rules})"
+        )
 
 
 def _json(payload: dict | list, status: int = 200) -> Response:
@@ -43,7 +59,25 @@ def _state():
 
 
 def _tenant() -> str | None:
-    return request.args.get("tenant") or None
+    """The tenant named by ``?tenant=``; None without one, or for ``*`` (every tenant)."""
+    tenant = request.args.get("tenant")
+    if tenant is None or tenant == ALL_TENANTS:
+        return None
+    if not tenant.strip():
+        raise errors.bad_request(
+            "'tenant' must name a tenant (or be '*' for every tenant); leave it out to mean "
+            "every tenant's journal and data, or the fault rules without a tenant."
+        )
+    return tenant
+
+
+def _fault_scope() -> str | None:
+    """The fault rules a request works on: a tenant's; without ``?tenant=``, those without a
+    tenant (NO_TENANT); with ``?tenant=*``, every rule (EVERY_TENANT)."""
+    if "tenant" not in request.args:
+        return NO_TENANT
+    tenant = _tenant()
+    return EVERY_TENANT if tenant is None else tenant
 
 
 @bp.get("/health")
@@ -55,6 +89,7 @@ def health() -> Response:
             "version": __version__,
             "companies": len(state.store.seed_company_ids()),
             "journal": state.journal.stats(),
+            "faultRules": {"rules": len(state.faults), "maxRules": state.settings.max_fault_rules},
         }
     )
 
@@ -78,7 +113,7 @@ def openapi_document() -> Response:
 
 @bp.get("/faults")
 def list_faults() -> Response:
-    return _json({"value": _state().faults.list(_tenant())})
+    return _json({"value": _state().faults.list(_fault_scope())})
 
 
 @bp.post("/faults")
@@ -88,24 +123,32 @@ def add_faults() -> Response:
         body = json.loads(request.get_data() or b"null")
     except ValueError:
         raise errors.invalid_body() from None
-    faults = _state().faults
+    state = _state()
+    limit = state.settings.max_fault_rules
     if isinstance(body, list):
-        return _json([rule.to_json() for rule in faults.add_many(body)], 201)
+        return _json([rule.to_json() for rule in state.faults.add_many(body, limit)], 201)
     if not isinstance(body, dict):
         raise RuleError("Expected a fault rule (a JSON object) or a list of them.")
-    return _json(faults.add(body).to_json(), 201)
+    return _json(state.faults.add(body, limit).to_json(), 201)
 
 
 @bp.delete("/faults")
 def clear_faults() -> Response:
-    _state().faults.clear(_tenant())
+    _state().faults.clear(_fault_scope())
     return Response(status=204)
 
 
 @bp.delete("/faults/<rule_id>")
 def delete_fault(rule_id: str) -> Response:
-    if not _state().faults.remove(rule_id, _tenant()):
-        raise errors.BcError(404, "BadRequest_NotFound", f"There is no fault rule with id '{rule_id}'.")
+    scope = _fault_scope()
+    if not _state().faults.remove(rule_id, scope):
+        where = {
+            NO_TENANT: " without a tenant (a tenant's rule is removed with ?tenant= naming its tenant)",
+            EVERY_TENANT: "",
+        }.get(scope, f" of tenant '{scope}'")
+        raise errors.BcError(
+            404, "BadRequest_NotFound", f"There is no fault rule with id '{rule_id}'{where}."
+        )
     return Response(status=204)
 
 
