@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import pytest
 import requests
@@ -400,3 +401,107 @@ def test_the_byte_bounds_from_the_environment_and_in_process(start_bc_mock):
         requests.post(mock.api_url() + "/companies", data=b"q" * 5000, headers={"Content-Type": "text/plain"})
         (entry,) = mock.journal()
         assert entry["body"] == "q" * 1024 and entry["bodyTruncated"] and entry["bodySize"] == 5000
+
+
+# --- a safe record: credentials hidden, strict JSON -------------------------------------------------
+
+
+def test_every_credential_header_is_hidden(bc, journal, server_url, tenant):
+    secrets = {
+        "Authorization": "Bearer sekret-1",
+        "Proxy-Authorization": "Basic sekret-2",
+        "Cookie": "session=sekret-3; theme=dark",
+        "X-Api-Key": "sekret-4",
+        "Ocp-Apim-Subscription-Key": "sekret-5",
+    }
+    bc.get("companies", headers={**secrets, "X-Trace": "visible"})
+    (entry,) = journal()
+    assert entry["headers"]["Authorization"] == "Bearer [redacted]"
+    assert entry["headers"]["Proxy-Authorization"] == "Basic [redacted]"
+    assert entry["headers"]["Cookie"] == "[redacted]"
+    assert entry["headers"]["X-Api-Key"] == entry["headers"]["Ocp-Apim-Subscription-Key"] == "[redacted]"
+    assert entry["headers"]["X-Trace"] == "visible"
+    listed = requests.get(f"{server_url}/_mock/requests", params={"tenant": tenant}).text
+    assert "sekret" not in listed
+
+
+def test_secrets_in_the_query_string_are_hidden_in_url_query_and_echoes(bc, journal, server_url, tenant):
+    query = "?$top=1&access_token=sekret-a&code=sekret-b&Client_Secret=sekret-c&tag=kept"
+    bc.get("companies" + query)
+    missing = bc.get("nowhere" + query)  # BC's 404 quotes the URL, the token with it
+    assert missing.status_code == 404 and "sekret-a" in missing.text
+    found, refused = journal()
+    for entry in (found, refused):
+        assert entry["url"].endswith(
+            "?$top=1&access_token=[redacted]&code=[redacted]&Client_Secret=[redacted]&tag=kept"
+        )
+        assert entry["query"] == {
+            "$top": "1",
+            "access_token": "[redacted]",
+            "code": "[redacted]",
+            "Client_Secret": "[redacted]",
+            "tag": "kept",
+        }
+    assert "access_token=[redacted]" in refused["responseBody"]["error"]["message"]
+    assert "sekret" not in requests.get(f"{server_url}/_mock/requests", params={"tenant": tenant}).text
+
+
+def test_the_headers_of_batch_operations_are_hidden_in_the_batch_body(bc, journal, server_url, tenant):
+    operation = {
+        "id": "1",
+        "method": "GET",
+        "url": "companies?access_token=sekret-u",
+        "headers": {"Authorization": "Bearer sekret-h", "Cookie": "c=sekret-c", "X-Keep": "yes"},
+    }
+    response = bc.post("$batch", {"requests": [operation]})
+    assert response.status_code == 200
+    (outer,) = [entry for entry in journal() if entry["apiPath"] == "$batch"]
+    (recorded,) = outer["body"]["requests"]
+    assert recorded["headers"] == {
+        "Authorization": "Bearer [redacted]",
+        "Cookie": "[redacted]",
+        "X-Keep": "yes",
+    }
+    assert recorded["url"] == "companies?access_token=[redacted]"
+    assert outer["bodyTruncated"] is False and outer["bodySize"] == len(response.request.body)
+    assert "sekret" not in requests.get(f"{server_url}/_mock/requests", params={"tenant": tenant}).text
+
+
+def test_the_journal_never_holds_a_batch_operations_secret():
+    """Hidden as the entry is made, not only when it is listed: the bytes kept are clean."""
+    app = create_app()
+    client = app.test_client()
+    operation = {
+        "id": "1",
+        "method": "GET",
+        "url": "companies",
+        "headers": {"Authorization": "Bearer sekret"},
+    }
+    client.post("/api/v2.0/$batch", json={"requests": [operation]})
+    broken = b'{"requests": [{"headers": {"authorization": "Bearer sekret", "x": 1}'  # not JSON
+    client.post("/api/v2.0/$batch", data=broken, content_type="application/json")
+    kept = [
+        entry["body"] for entry in app.extensions["bc_mock"].journal._entries if entry["apiPath"] == "$batch"
+    ]
+    assert len(kept) == 2 and all(b"sekret" not in body for body in kept)
+    assert b'"authorization": "[redacted]"' in kept[1]
+
+
+def test_the_journal_is_strict_json_with_exact_numbers(bc, journal, server_url, tenant):
+    raw = b'{"code": "N", "ratio": NaN, "up": Infinity, "down": -Infinity, '
+    raw += b'"exact": 0.10000000000000000001, "big": 1e400}'
+    bc.session.post(bc.url(bc.journals()), data=raw, headers={"Content-Type": "application/json"})
+    text = requests.get(f"{server_url}/_mock/requests", params={"tenant": tenant}).text
+
+    def refuse(name):
+        raise AssertionError(f"{name} is not JSON")
+
+    (entry,) = json.loads(text, parse_constant=refuse, parse_float=Decimal)["value"]
+    assert entry["body"]["ratio"] == "NaN" and entry["body"]["up"] == "Infinity"
+    assert entry["body"]["down"] == "-Infinity"
+    assert entry["body"]["exact"] == Decimal("0.10000000000000000001")
+    assert entry["body"]["big"] == Decimal("1e400")
+    with MockServer() as mock:  # in Python: floats, and the same strings
+        requests.post(mock.api_url() + "/companies", data=raw, headers={"Content-Type": "application/json"})
+        body = mock.journal()[0]["body"]
+        assert (body["ratio"], body["up"], body["exact"]) == ("NaN", "Infinity", 0.1)

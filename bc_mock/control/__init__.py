@@ -21,7 +21,7 @@ from flask.blueprints import BlueprintSetupState
 from bc_mock import __version__, errors
 from bc_mock.exceptions import RuleError
 from bc_mock.faults import EVERY_TENANT, NO_TENANT
-from bc_mock.journal import parse_time
+from bc_mock.journal import parse_time, strict_dumps
 
 ALL_TENANTS = "*"  # ?tenant=* : every tenant
 
@@ -45,13 +45,9 @@ def _apply_limits(setup: BlueprintSetupState) -> None:
 
 
 def _json(payload: dict | list, status: int = 200) -> Response:
-    # ASCII escapes: a recorded body may hold any string a client sent, lone surrogates included
-    text = json.dumps(payload, separators=(",", ":"), default=_decimal)
-    return Response(text, status=status, content_type="application/json")
-
-
-def _decimal(value):
-    return float(value)  # only Decimal reaches here (none is recorded today; kept safe)
+    # strict JSON, ASCII: a recorded body may hold any string a client sent (lone surrogates
+    # included), numbers that must stay exact, and NaN or Infinity, which JSON has not
+    return Response(strict_dumps(payload), status=status, content_type="application/json")
 
 
 def _state():
@@ -170,6 +166,7 @@ def list_requests() -> Response:
         status=request.args.get("status"),
         since=since_time,
         tenant=_tenant(),
+        exact=True,
     )
     return _json({"value": entries})
 
