@@ -8,7 +8,7 @@ import signal
 import sys
 from typing import Any
 
-from bc_mock.config import Settings, parse_size
+from bc_mock.config import Settings, parse_hosts, parse_size
 
 
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
@@ -87,7 +87,28 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         help="worker threads: how many requests are served at once (BC_MOCK_THREADS; default %(default)s)",
     )
     _add_journal_and_fault_limits(parser, defaults)
+    _add_allowed_hosts(parser, defaults)
     return parser
+
+
+def _add_allowed_hosts(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """Who may call /_mock: the host names it answers besides the local ones."""
+    parser.add_argument(
+        "--allowed-hosts",
+        type=_hosts,
+        default=defaults.allowed_hosts,
+        metavar="NAMES",
+        help="host names (comma-separated; *.suffix for a domain, * for any) the /_mock endpoints "
+        "answer besides IP addresses, localhost and names without a dot; a guard against DNS "
+        "rebinding (BC_MOCK_ALLOWED_HOSTS; default: none)",
+    )
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    try:
+        return parse_hosts(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_journal_and_fault_limits(parser: argparse.ArgumentParser, defaults: Settings) -> None:
@@ -165,6 +186,7 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
             max_body=args.max_body,
             threads=args.threads,
             **_journal_and_fault_limits(args),
+            allowed_hosts=args.allowed_hosts,
         )
     except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
         parser.error(str(error))

@@ -44,6 +44,8 @@ class Settings:
     # bytes all journal entries may hold together: the oldest go beyond it
     journal_budget: int = DEFAULT_JOURNAL_BUDGET
     max_fault_rules: int = DEFAULT_MAX_FAULT_RULES  # fault rules at once; adding more is a 400
+    # host names /_mock answers besides IP addresses, localhost and names without a dot
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.validate()
@@ -60,6 +62,7 @@ class Settings:
             parse_limit(self.rate_limit)
         self._validate_journal_bytes()
         _check_whole("max_fault_rules", self.max_fault_rules, 1)
+        self.allowed_hosts = parse_hosts(self.allowed_hosts)
 
     def _validate_journal_bytes(self) -> None:
         """Each body the journal keeps at least 1 KB; all entries at least one whole body."""
@@ -102,6 +105,11 @@ class Settings:
                     raise ValueError(f"{variable}: {error}") from None
         if env.get("BC_MOCK_MAX_FAULT_RULES"):
             settings.max_fault_rules = _number(env, "BC_MOCK_MAX_FAULT_RULES")
+        if env.get("BC_MOCK_ALLOWED_HOSTS"):
+            try:
+                settings.allowed_hosts = parse_hosts(env["BC_MOCK_ALLOWED_HOSTS"])
+            except ValueError as error:
+                raise ValueError(f"BC_MOCK_ALLOWED_HOSTS: {error}") from None
         settings.validate()
         return settings
 
@@ -117,6 +125,31 @@ def parse_limit(text: str) -> tuple[int, float]:
     if limit < 1 or not 0 < window < float("inf"):
         raise ValueError(f"rate limit must be at least 1 request per a positive number of seconds: {text!r}")
     return limit, window
+
+
+_HOST_NAME = re.compile(
+    r"^(\*|(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*)$"
+)
+
+
+def parse_hosts(value: object) -> tuple[str, ...]:
+    """Host names from ``"mock.test, *.internal"`` (or a list of them), lower-cased: a name, a
+    ``*.`` suffix (any name ending so), or ``*`` (any host). ValueError for anything else."""
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)):
+        raise ValueError(f"allowed hosts must be names separated by commas, not {value!r}")
+    hosts = []
+    for name in names:
+        host = name.strip().lower() if isinstance(name, str) else None
+        if host == "":
+            continue  # "a,,b", or "" for none
+        if host is None or not _HOST_NAME.match(host):
+            raise ValueError(
+                f"allowed hosts must be host names (mock.example.test), suffixes (*.example.test) "
+                f"or *, separated by commas; not {name!r}"
+            )
+        hosts.append(host)
+    return tuple(hosts)
 
 
 def _check_whole(name: str, value: object, lowest: int) -> None:

@@ -9,11 +9,19 @@ share one server (each on a tenant of its own) without touching each other's rul
   without a tenant; ``?tenant=*`` works on every rule (an overview, or a clean sweep).
 * the journal and the reset work on everything without ``?tenant=`` (or with ``*``).
 * ``?tenant=`` given empty is a 400: an unset variable must not widen a call to everything.
+
+A web page the developer visits must not drive the mock (``guard``): /_mock answers only
+requests addressed to a local name (an IP address, ``localhost``, a name without a dot such
+as a container's, or one of ``--allowed-hosts``: against DNS rebinding), not sent by a page
+of another origin (``Origin``, ``Sec-Fetch-Site``), and whose body, if any, is JSON (an HTML
+form can post only text or form data without a preflight).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
@@ -42,6 +50,85 @@ def _apply_limits(setup: BlueprintSetupState) -> None:
             f"{settings.faults}: {len(state.initial_faults)} fault rules, more than "
             f"--max-fault-rules ({settings.max_fault_rules})"
         )
+
+
+@bp.before_request
+def guard() -> None:
+    """Refuse a /_mock request a web page could have made (see the module's docstring)."""
+    host = _host_name(request.host)
+    if not _local_host(host) and not _allowed_host(host, _state().settings.allowed_hosts):
+        raise errors.BcError(
+            403,
+            "Authorization_HostNotAllowed",
+            f"The /_mock endpoints answer requests addressed to an IP address, localhost or a name "
+            f"without a dot (such as a container's), not to '{host}': a web page could reach them "
+            f"through DNS rebinding. To allow that name, start bc-mock with --allowed-hosts {host} "
+            "(BC_MOCK_ALLOWED_HOSTS).",
+        )
+    origin = request.headers.get("Origin")
+    own = f"{request.scheme}://{request.host}"
+    if request.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site" or (
+        origin is not None and _origin(origin) != _origin(own)
+    ):
+        raise errors.BcError(
+            403,
+            "Authorization_CrossOriginRequest",
+            f"The /_mock endpoints do not answer requests of a web page from another origin "
+            f"('{origin or 'another site'}'): a page you visit could otherwise reset or fault your "
+            "mock. Call them from tests, curl or bc_mock.MockServer.",
+        )
+    if request.method in ("POST", "PUT", "PATCH") and _has_body() and request.mimetype != "application/json":
+        raise errors.BcError(
+            415,
+            "BadRequest_UnsupportedMediaType",
+            "The /_mock endpoints take JSON bodies only: send Content-Type: application/json, not "
+            f"'{request.headers.get('Content-Type', '')}'.",
+        )
+
+
+def _host_name(host: str) -> str:
+    """The name (or address) of a Host header, without its port; lower-cased."""
+    host = host.strip().lower()
+    if host.startswith("["):  # [::1]:8080
+        return host[1:].partition("]")[0]
+    name, colon, port = host.rpartition(":")
+    return name if colon and port.isdigit() and ":" not in name else host
+
+
+def _local_host(name: str) -> bool:
+    """An IP address, localhost (or *.localhost), or a name without a dot (a container, a
+    compose service): no one can point such a name at this machine from a web page."""
+    if name == "localhost" or name.endswith(".localhost") or "." not in name:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _allowed_host(name: str, allowed: tuple[str, ...]) -> bool:
+    return any(
+        pattern == "*" or name == pattern or (pattern.startswith("*.") and name.endswith(pattern[1:]))
+        for pattern in allowed
+    )
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin or a URL; None for ``null`` or anything malformed."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError:
+        return None
+    if scheme not in ("http", "https") or not host:
+        return None
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def _has_body() -> bool:
+    length = request.content_length
+    return bool(length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
 
 
 def _json(payload: dict | list, status: int = 200) -> Response:
