@@ -8,7 +8,7 @@ import signal
 import sys
 from typing import Any
 
-from bc_mock.config import Settings, parse_size
+from bc_mock.config import Settings, parse_hosts, parse_size
 
 
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
@@ -110,7 +110,65 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         help="how many tenant environments may hold data at once; a request for one more is refused "
         "until some are reset (BC_MOCK_MAX_TENANTS; default %(default)s)",
     )
+    _add_journal_and_fault_limits(parser, defaults)
+    _add_allowed_hosts(parser, defaults)
     return parser
+
+
+def _add_allowed_hosts(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """Who may call /_mock: the host names it answers besides the local ones."""
+    parser.add_argument(
+        "--allowed-hosts",
+        type=_hosts,
+        default=defaults.allowed_hosts,
+        metavar="NAMES",
+        help="host names (comma-separated; *.suffix for a domain, * for any) the /_mock endpoints "
+        "answer besides IP addresses, localhost and names without a dot; a guard against DNS "
+        "rebinding (BC_MOCK_ALLOWED_HOSTS; default: none)",
+    )
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    try:
+        return parse_hosts(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_journal_and_fault_limits(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """The bounds of what /_mock keeps: journal bytes and fault rules (see _journal_and_fault_limits)."""
+    parser.add_argument(
+        "--journal-body-limit",
+        type=_size,
+        default=defaults.journal_body_limit,
+        metavar="BYTES",
+        help="the most bytes of each request and response body the journal keeps; the rest is cut "
+        "and the entry says so; at least 1K (BC_MOCK_JOURNAL_BODY_LIMIT; default 64K)",
+    )
+    parser.add_argument(
+        "--journal-budget",
+        type=_size,
+        default=defaults.journal_budget,
+        metavar="BYTES",
+        help="the most bytes all journal entries keep together; the oldest entries go beyond it "
+        "(BC_MOCK_JOURNAL_BUDGET; default 64M)",
+    )
+    parser.add_argument(
+        "--max-fault-rules",
+        type=_whole(1),
+        default=defaults.max_fault_rules,
+        metavar="N",
+        help="the most fault rules the server holds at once; adding more is answered 400 "
+        "(BC_MOCK_MAX_FAULT_RULES; default %(default)s)",
+    )
+
+
+def _journal_and_fault_limits(args: argparse.Namespace) -> dict[str, int]:
+    return {
+        "journal_body_limit": args.journal_body_limit,
+        "journal_budget": args.journal_budget,
+        "max_fault_rules": args.max_fault_rules,
+    }
 
 
 def _whole(lowest: int):
@@ -154,6 +212,8 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
             connection_limit=args.connection_limit,
             channel_timeout=args.channel_timeout,
             max_tenants=args.max_tenants,
+            **_journal_and_fault_limits(args),
+            allowed_hosts=args.allowed_hosts,
         )
     except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
         parser.error(str(error))

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
+# the request journal's bounds in bytes: each body it keeps, and all its entries together
+DEFAULT_JOURNAL_BODY_LIMIT = 64 * 1024
+DEFAULT_JOURNAL_BUDGET = 64 * 1024 * 1024
+MIN_JOURNAL_BODY_LIMIT = 1024
+DEFAULT_MAX_FAULT_RULES = 1_000
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -38,6 +43,13 @@ class Settings:
     connection_limit: int = 1000
     channel_timeout: int = 60  # seconds a connection may stay silent (mid-request or idle) before it closes
     max_tenants: int = 10_000  # (tenant, environment) data sets held at once
+    # bytes of each request and response body the journal keeps (the rest is cut, and marked)
+    journal_body_limit: int = DEFAULT_JOURNAL_BODY_LIMIT
+    # bytes all journal entries may hold together: the oldest go beyond it
+    journal_budget: int = DEFAULT_JOURNAL_BUDGET
+    max_fault_rules: int = DEFAULT_MAX_FAULT_RULES  # fault rules at once; adding more is a 400
+    # host names /_mock answers besides IP addresses, localhost and names without a dot
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.validate()
@@ -54,13 +66,24 @@ class Settings:
             ("connection_limit", 1),
             ("channel_timeout", 1),
             ("max_tenants", 1),
+            ("max_fault_rules", 1),
         )
         for name, lowest in wholes:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
-                raise ValueError(f"{name} must be a whole number of at least {lowest}, not {value!r}")
+            _check_whole(name, getattr(self, name), lowest)
         if self.rate_limit is not None:
             parse_limit(self.rate_limit)
+        self._validate_journal_bytes()
+        self.allowed_hosts = parse_hosts(self.allowed_hosts)
+
+    def _validate_journal_bytes(self) -> None:
+        """Each body the journal keeps at least 1 KB; all entries at least one whole body."""
+        _check_whole("journal_body_limit", self.journal_body_limit, MIN_JOURNAL_BODY_LIMIT)
+        _check_whole("journal_budget", self.journal_budget, MIN_JOURNAL_BODY_LIMIT)
+        if self.journal_budget < self.journal_body_limit:
+            raise ValueError(
+                f"journal_budget ({self.journal_budget}) must be at least journal_body_limit "
+                f"({self.journal_body_limit}): the journal could not keep one whole entry"
+            )
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> Settings:
@@ -90,6 +113,20 @@ class Settings:
                 settings.max_body = parse_size(env["BC_MOCK_MAX_BODY"])
             except ValueError as error:
                 raise ValueError(f"BC_MOCK_MAX_BODY: {error}") from None
+        for name in ("journal_body_limit", "journal_budget"):
+            variable = f"BC_MOCK_{name.upper()}"
+            if env.get(variable):
+                try:
+                    setattr(settings, name, parse_size(env[variable]))
+                except ValueError as error:
+                    raise ValueError(f"{variable}: {error}") from None
+        if env.get("BC_MOCK_MAX_FAULT_RULES"):
+            settings.max_fault_rules = _number(env, "BC_MOCK_MAX_FAULT_RULES")
+        if env.get("BC_MOCK_ALLOWED_HOSTS"):
+            try:
+                settings.allowed_hosts = parse_hosts(env["BC_MOCK_ALLOWED_HOSTS"])
+            except ValueError as error:
+                raise ValueError(f"BC_MOCK_ALLOWED_HOSTS: {error}") from None
         settings.validate()
         return settings
 
@@ -105,6 +142,37 @@ def parse_limit(text: str) -> tuple[int, float]:
     if limit < 1 or not 0 < window < float("inf"):
         raise ValueError(f"rate limit must be at least 1 request per a positive number of seconds: {text!r}")
     return limit, window
+
+
+_HOST_NAME = re.compile(
+    r"^(\*|(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*)$"
+)
+
+
+def parse_hosts(value: object) -> tuple[str, ...]:
+    """Host names from ``"mock.test, *.internal"`` (or a list of them), lower-cased: a name, a
+    ``*.`` suffix (any name ending so), or ``*`` (any host). ValueError for anything else."""
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)):
+        raise ValueError(f"allowed hosts must be names separated by commas, not {value!r}")
+    hosts = []
+    for name in names:
+        host = name.strip().lower() if isinstance(name, str) else None
+        if host == "":
+            continue  # "a,,b", or "" for none
+        if host is None or not _HOST_NAME.match(host):
+            raise ValueError(
+                f"allowed hosts must be host names (mock.example.test), suffixes (*.example.test) "
+                f"or *, separated by commas; not {name!r}"
+            )
+        hosts.append(host)
+    return tuple(hosts)
+
+
+def _check_whole(name: str, value: object, lowest: int) -> None:
+    """A ValueError naming the setting unless ``value`` is a whole number of at least ``lowest``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+        raise ValueError(f"{name} must be a whole number of at least {lowest}, not {value!r}")
 
 
 def _number(env, name: str) -> int:

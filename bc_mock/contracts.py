@@ -18,9 +18,13 @@ class JournalEntry(TypedDict):
     apiPath: str | None  # the path after the API root: companies(...)/customers
     query: dict[str, str]
     headers: dict[str, str]  # credentials redacted
-    body: Any  # the JSON body parsed; its text when not JSON; None when there is none
+    body: Any  # the JSON body parsed; its text when not JSON or cut; None when there is none
+    bodySize: int  # the whole body's size in bytes (0 without one)
+    bodyTruncated: bool  # only its first --journal-body-limit bytes were kept (body is their text)
     status: int | None  # None while served, or when the connection was dropped
     responseBody: Any
+    responseBodySize: int | None  # None without a recorded answer
+    responseBodyTruncated: bool
     durationMs: float | None
     fault: str | None  # the rule that decided the answer (or the first latency rule)
     faults: list[str]  # every rule that fired

@@ -18,11 +18,23 @@ A rule with only ``delayMs`` is latency: it slows the request and lets it throug
 latency rule that fires adds its delay. Failing rules (status or drop) are tried in the order
 they were added: the first that fires decides the answer, and the later ones do not count the
 request as a match.
+
+A rule is checked whole when it is added, so that a rule that is accepted can always be
+applied: header names must be HTTP tokens and values Latin-1 without control characters (a
+CR or LF would split the answer), and ``headers`` cannot set what the server frames the
+answer with (``Content-Length``, ``Transfer-Encoding``, ``Connection`` and the other
+hop-by-hop headers). A rule holds at most ``MAX_RULE_BYTES``, and a set added to over HTTP
+at most ``--max-fault-rules`` rules, so rules cannot grow without bound.
+
+A rule with a ``tenant`` belongs to that tenant: ``list``, ``remove`` and ``clear`` take the
+scope they work in, a tenant's name, ``NO_TENANT`` (the rules without a tenant) or
+``EVERY_TENANT`` (all of them).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 import threading
@@ -36,6 +48,23 @@ MATCH_KEYS = ("method", "path", "tenant", "environment", "header")
 EFFECT_KEYS = ("status", "error", "headers", "delayMs", "drop", "preset")
 TRIGGER_KEYS = ("times", "after", "every", "probability", "seed")
 RULE_KEYS = MATCH_KEYS + EFFECT_KEYS + TRIGGER_KEYS
+
+# the scopes of list, remove and clear besides a tenant's name
+NO_TENANT = ""  # the rules without a tenant
+EVERY_TENANT = None  # every rule, whatever its tenant
+
+MAX_RULE_BYTES = 64 * 1024  # a rule's JSON, at most
+# what frames an answer, or concerns one connection only: the server sets them, a rule cannot
+FRAMING_HEADERS = (
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "upgrade",
+    "te",
+    "trailer",
+)
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 # BC's documented failures (bc-api-facts.md §7.3, §7.8). The exact texts BC sends for 408, 503
 # and 504 are not documented; those messages are bc_mock's own (noted in the README).
@@ -171,7 +200,15 @@ class Rule:
 
 
 class FaultSet:
-    """The active rules, in the order they were added; thread-safe."""
+    """The active rules, in the order they were added; thread-safe.
+
+    ``tenant`` in ``list``, ``remove`` and ``clear`` is the scope: a tenant's name (the rules
+    whose ``tenant`` is that name), ``NO_TENANT`` (the rules without one) or ``EVERY_TENANT``
+    (None, the default: every rule, as the server's owner sees them).
+
+    ``add`` and ``add_many`` take a ``limit``: the most rules the set may then hold (the
+    ``--max-fault-rules`` of rules added over /_mock or with MockServer).
+    """
 
     def __init__(self) -> None:
         self._rules: list[Rule] = []
@@ -183,42 +220,48 @@ class FaultSet:
         """No rule at all (read without the lock: a request racing with an add may miss it)."""
         return not self._rules
 
-    def add(self, spec: dict) -> Rule:
-        with self._lock:
-            rule = Rule(spec, f"f{next(self._ids)}")
-            self._rules.append(rule)
-            return rule
+    def __len__(self) -> int:
+        return len(self._rules)
 
-    def add_many(self, specs: list) -> list[Rule]:
-        """All or none: one bad rule adds nothing."""
+    def add(self, spec: dict, limit: int | None = None) -> Rule:
+        """Add one rule; with ``limit``, only while the set holds fewer rules (RuleError else)."""
+        return self.add_many([spec], limit, numbered=False)[0]
+
+    def add_many(self, specs: list, limit: int | None = None, numbered: bool = True) -> list[Rule]:
+        """All or none: one bad rule, or one rule beyond ``limit`` rules in all, adds nothing."""
         if not isinstance(specs, list):
             raise RuleError("Expected a fault rule (a JSON object) or a list of them.")
-        for index, spec in enumerate(specs):
+        if limit is not None and len(specs) > limit:  # refused before checking each of them
+            raise RuleError(too_many_rules(len(self._rules), len(specs), limit))
+        rules = []
+        for index, spec in enumerate(specs):  # checked outside the lock: requests wait on it
             try:
-                _validate(spec)
+                rules.append(Rule(spec, ""))
             except RuleError as error:
-                raise RuleError(f"Rule {index}: {error.message}") from None
-        return [self.add(spec) for spec in specs]
-
-    def list(self, tenant: str | None = None) -> list[dict]:
+                raise RuleError(f"Rule {index}: {error.message}" if numbered else error.message) from None
         with self._lock:
-            return [rule.to_json() for rule in self._rules if _for_tenant(rule, tenant)]
+            if limit is not None and len(self._rules) + len(rules) > limit:
+                raise RuleError(too_many_rules(len(self._rules), len(rules), limit))
+            for rule in rules:
+                rule.id = f"f{next(self._ids)}"
+            self._rules.extend(rules)
+            return rules
 
-    def remove(self, rule_id: str, tenant: str | None = None) -> bool:
-        """Remove the rule ``rule_id`` (only if it is scoped to ``tenant``, when given)."""
+    def list(self, tenant: str | None = EVERY_TENANT) -> list[dict]:
+        with self._lock:
+            return [rule.to_json() for rule in self._rules if _in_scope(rule, tenant)]
+
+    def remove(self, rule_id: str, tenant: str | None = EVERY_TENANT) -> bool:
+        """Remove the rule ``rule_id`` if it is in the scope ``tenant``; whether it was."""
         with self._lock:
             before = len(self._rules)
-            self._rules = [
-                rule for rule in self._rules if rule.id != rule_id or not _for_tenant(rule, tenant)
-            ]
+            self._rules = [rule for rule in self._rules if rule.id != rule_id or not _in_scope(rule, tenant)]
             return len(self._rules) < before
 
-    def clear(self, tenant: str | None = None) -> None:
-        """Remove every rule, or only those scoped to ``tenant``."""
+    def clear(self, tenant: str | None = EVERY_TENANT) -> None:
+        """Remove the rules in the scope ``tenant`` (by default, every rule)."""
         with self._lock:
-            self._rules = [
-                rule for rule in self._rules if tenant is not None and not _for_tenant(rule, tenant)
-            ]
+            self._rules = [rule for rule in self._rules if not _in_scope(rule, tenant)]
 
     def decide(self, info: RequestInfo, url: str) -> Decision:
         decision = Decision()
@@ -241,8 +284,18 @@ class FaultSet:
         return decision
 
 
-def _for_tenant(rule: Rule, tenant: str | None) -> bool:
-    return tenant is None or rule.spec.get("tenant", "").lower() == tenant.lower()
+def too_many_rules(held: int, adding: int, limit: int) -> str:
+    return (
+        f"Too many fault rules: this server holds {held} and keeps at most {limit} "
+        f"(--max-fault-rules); {adding} more would not fit. Remove rules first "
+        "(DELETE /_mock/faults, with ?tenant= for a tenant's rules, or POST /_mock/reset)."
+    )
+
+
+def _in_scope(rule: Rule, tenant: str | None) -> bool:
+    """Whether the rule belongs to the scope ``tenant`` (see FaultSet); ``NO_TENANT`` is the
+    tenant of a rule without one, since no rule's tenant is empty."""
+    return tenant is EVERY_TENANT or rule.spec.get("tenant", "").lower() == tenant.lower()
 
 
 def _methods(value) -> set[str]:
@@ -262,6 +315,8 @@ def _validate(spec: object) -> dict:
     for key in ("path", "tenant", "environment"):
         if key in spec and not isinstance(spec[key], str):
             raise RuleError(f"'{key}' must be a string (a glob).")
+        if key in ("tenant", "environment") and spec.get(key) == "":
+            raise RuleError(f"'{key}' must not be empty: no request has an empty {key}.")
     if "path" in spec:
         _check_path(spec["path"])
     method = spec.get("method")
@@ -273,9 +328,43 @@ def _validate(spec: object) -> dict:
         value = spec.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise RuleError(f"'{key}' must be an object of header names to string values.")
+        for name, text in value.items():
+            _check_header(key, name, text)
     _check_effects(spec)
     _check_triggers(spec)
+    size = len(json.dumps(spec, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    if size > MAX_RULE_BYTES:
+        raise RuleError(
+            f"A fault rule may hold at most {MAX_RULE_BYTES} bytes of JSON; this one holds {size}."
+        )
     return spec
+
+
+def _check_header(key: str, name: str, value: str) -> None:
+    """A header a rule adds to its answer (``headers``) or matches (``header``) must be one
+    HTTP can carry: the server would fail on every matching request otherwise."""
+    if not _TOKEN.fullmatch(name):
+        raise RuleError(
+            f"'{key}': {name!r} is not an HTTP header name: letters, digits and "
+            "!#$%&'*+-.^_`|~ only, no spaces, colons or control characters."
+        )
+    for char in value:
+        if char != "\t" and (char < " " or "\x7f" <= char <= "\x9f"):
+            raise RuleError(
+                f"'{key}': the value of '{name}' holds the control character {char!r}: a header "
+                "value cannot hold CR, LF or other control characters."
+            )
+        if char > "\xff":
+            raise RuleError(
+                f"'{key}': the value of '{name}' holds {char!r}, which is not Latin-1: HTTP header "
+                "values are Latin-1 text."
+            )
+    if key == "headers" and (name.lower() in FRAMING_HEADERS or name.lower().startswith("proxy-")):
+        raise RuleError(
+            f"'headers': a rule cannot set '{name}': the server frames each answer itself, and "
+            "hop-by-hop headers (Connection, Keep-Alive, Transfer-Encoding, Content-Length, "
+            "Upgrade, TE, Trailer, Proxy-*) concern the connection, not the answer."
+        )
 
 
 # a whole URL path of the BC API: one of its roots, then anything

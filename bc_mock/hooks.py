@@ -21,7 +21,7 @@ from flask import Flask, Response
 
 from bc_mock import errors, limits
 from bc_mock.faults import Decision, RequestInfo
-from bc_mock.journal import parse_json
+from bc_mock.journal import BodyNotRead
 from bc_mock.wsgi_request import request_proxy
 
 BATCH_ID_KEY = "bc_mock.batch_id"
@@ -102,9 +102,9 @@ def _before(render, state) -> Response | None:
     oversized = limits.oversized_body() if has_body else None  # journaled without its body, then 413
     body: object
     if oversized is not None:
-        body = f"<{req.content_length} bytes, over the size limit: not read>"
+        body = BodyNotRead(req.content_length)
     elif has_body:
-        body = parse_json(req.get_data(cache=True))
+        body = req.get_data(cache=True)  # the raw bytes: the journal caps them, and parses them when read
     else:
         body = None
     entry = state.journal.open_entry(

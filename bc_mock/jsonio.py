@@ -104,7 +104,7 @@ def dumps_exact(value: object) -> str:
     """JSON text of a parsed request body, numbers exactly as they were sent (a ``$batch``
     operation's body is sent on as a request of its own): each ``Decimal`` is written as its
     digits, not rounded through a float. ASCII only, so any string a client sent survives."""
-    return _unmark(json.dumps(value, separators=(",", ":"), default=_exact))
+    return _unmark(json.dumps(value, separators=(",", ":"), default=_exact, allow_nan=False))
 
 
 # No BC payload nests deeper than a handful of levels ($batch > request > body > dimensions);
@@ -130,10 +130,17 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def loads(text: str) -> object:
-    """JSON text parsed as bc_mock reads every document (bodies, fixtures): numbers as above,
-    no NaN or Infinity. ValueError (or RecursionError) when it is no JSON."""
-    return json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_no_constant)
+def _as_text(name: str) -> str:
+    return name
+
+
+def loads(text: str, constants_as_text: bool = False) -> object:
+    """JSON text parsed as bc_mock reads every document (bodies, fixtures): numbers as above;
+    NaN and Infinity (no JSON) a ValueError, or kept as the strings "NaN", "Infinity" and
+    "-Infinity" (``constants_as_text``: a record of what a client sent). ValueError (or
+    RecursionError) when it is no JSON."""
+    constant = _as_text if constants_as_text else _no_constant
+    return json.loads(text, parse_float=_float, parse_int=_int, parse_constant=constant)
 
 
 def loads_body(raw: bytes) -> object:

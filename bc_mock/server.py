@@ -243,7 +243,10 @@ class Faults:
     """``mock.faults``: add, list and remove fault rules (the same keys as the JSON rules).
 
     On a mock with a tenant of its own, new rules apply to that tenant only, and listing,
-    removing and clearing see only its rules.
+    removing and clearing see only its rules. An in-process mock without a tenant owns its
+    whole server (its ``reset()`` resets every tenant): it lists, removes and clears every
+    rule, those added with a ``tenant`` of their own included. Either way the server keeps at
+    most ``max_fault_rules`` rules (``--max-fault-rules``); adding more raises RuleError.
     """
 
     def __init__(self, mock: MockServer):
@@ -337,10 +340,10 @@ class _InProcess:
         self.state.journal.clear(tenant)
 
     def add_rule(self, rule: dict) -> FaultRule:
-        return self.state.faults.add(rule).to_json()
+        return self.state.faults.add(rule, self.settings.max_fault_rules).to_json()
 
     def rules(self, tenant: str | None) -> list[FaultRule]:
-        return self.state.faults.list(tenant)
+        return self.state.faults.list(tenant)  # None: every rule (FaultSet's EVERY_TENANT)
 
     def remove_rule(self, rule_id: str, tenant: str | None) -> None:
         if not self.state.faults.remove(rule_id, tenant):
@@ -377,15 +380,16 @@ class _Attached:
     def add_rule(self, rule: dict) -> FaultRule:
         return self._control("POST", "/_mock/faults", body=rule)
 
+    # /_mock/faults without ?tenant= means the rules without a tenant; "*" means every rule
     def rules(self, tenant: str | None) -> list[FaultRule]:
-        return self._control("GET", "/_mock/faults", params={"tenant": tenant})["value"]
+        return self._control("GET", "/_mock/faults", params={"tenant": tenant or "*"})["value"]
 
     def remove_rule(self, rule_id: str, tenant: str | None) -> None:
         path = f"/_mock/faults/{urllib.parse.quote(rule_id, safe='')}"
-        self._control("DELETE", path, params={"tenant": tenant})
+        self._control("DELETE", path, params={"tenant": tenant or "*"})
 
     def clear_rules(self, tenant: str | None) -> None:
-        self._control("DELETE", "/_mock/faults", params={"tenant": tenant})
+        self._control("DELETE", "/_mock/faults", params={"tenant": tenant or "*"})
 
     def _control(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> Any:
         query = urllib.parse.urlencode(

@@ -436,7 +436,7 @@ def test_injects_faults_and_records_requests(container):
     created = bc.post(bc.payments(GENERAL), payment)  # the rule fired its one time
     assert created.status_code == 201, created.text
 
-    rules = requests.get(f"{mock}/faults", timeout=5).json()["value"]
+    rules = requests.get(f"{mock}/faults", params={"tenant": tenant}, timeout=5).json()["value"]
     assert [rule["hits"] for rule in rules if rule["id"] == rule_id] in ([1], [])  # listed until removed
 
     dropped = requests.post(
@@ -445,7 +445,10 @@ def test_injects_faults_and_records_requests(container):
     assert dropped.status_code == 201, dropped.text
     with pytest.raises(requests.ConnectionError):  # no answer at all, through docker's port too
         bc.delete(bc.payments(GENERAL, f"({created.json()['id']})"), etag="*")
-    assert requests.delete(f"{mock}/faults/{dropped.json()[0]['id']}", timeout=5).status_code in (200, 204)
+    removed = requests.delete(
+        f"{mock}/faults/{dropped.json()[0]['id']}", params={"tenant": tenant}, timeout=5
+    )
+    assert removed.status_code in (200, 204)
 
     journal = requests.get(
         f"{mock}/requests", params={"method": "POST", "path": "*/customerPayments*"}, timeout=5

@@ -267,7 +267,7 @@ def test_tenant_and_environment_match(server_url, tenant):
         assert requests.get(f"{base}/{tenant}/SANDBOX-1/api/v2.0/companies").status_code == 503
         assert requests.get(f"{base}/{other}/sandbox-1/api/v2.0/companies").status_code == 200
     finally:
-        requests.delete(f"{server_url}/_mock/faults/{rule['id']}")
+        requests.delete(f"{server_url}/_mock/faults/{rule['id']}", params={"tenant": tenant})
 
 
 def test_header_match(bc, mock):

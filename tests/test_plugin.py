@@ -132,7 +132,7 @@ def test_{n}_is_on_a_tenant_of_its_own(bc_mock):
 
 def test_external_server_url_isolates_tests_by_tenant_under_xdist(pytester: pytest.Pytester, server_url: str):
     def rules() -> list[dict]:
-        return requests.get(f"{server_url}/_mock/faults").json()["value"]
+        return requests.get(f"{server_url}/_mock/faults", params={"tenant": "*"}).json()["value"]
 
     before = rules()
     pytester.makepyfile(**{f"test_external_{n}": EXTERNAL_TESTS.format(n=n) for n in range(4)})

@@ -256,7 +256,8 @@ def test_a_tenant_scoped_view_isolates_data_rules_and_journal(mock):
 def test_a_tenant_scoped_view_attached_by_url(mock):
     scoped = MockServer(url=mock.url, tenant="remote").start()
     scoped.faults.add(path="companies", status=500)
-    assert json.loads(requests.get(f"{mock.url}/_mock/faults").text)["value"][0]["tenant"] == "remote"
+    listed = requests.get(f"{mock.url}/_mock/faults", params={"tenant": "remote"}).text
+    assert json.loads(listed)["value"][0]["tenant"] == "remote"
     assert requests.get(mock.api_url() + "/companies").status_code == 200  # another tenant
     assert requests.get(scoped.api_url() + "/companies").status_code == 500
     assert [e["status"] for e in scoped.requests()] == [500]
@@ -275,3 +276,18 @@ def test_stopping_a_tenant_view_leaves_the_server_running(mock):
     with mock.for_tenant() as view:
         assert requests.get(view.api_url() + "/companies").status_code == 200
     assert requests.get(mock.api_url() + "/companies").status_code == 200
+
+
+def test_an_in_process_mock_without_a_tenant_sees_every_rule(mock):
+    """It owns its whole server (its reset resets every tenant): rules of any tenant are its own."""
+    unscoped = mock.faults.add(path="companies", delayMs=1)
+    scoped = mock.faults.add(path="companies", delayMs=1, tenant="someone")
+    assert [r["id"] for r in mock.faults.list()] == [unscoped["id"], scoped["id"]]
+    # over HTTP, a call without ?tenant= sees only the rules without a tenant
+    listed = requests.get(f"{mock.url}/_mock/faults").json()["value"]
+    assert [r["id"] for r in listed] == [unscoped["id"]]
+    assert [r["id"] for r in mock.for_tenant("someone").faults.list()] == [scoped["id"]]
+    mock.faults.remove(scoped["id"])
+    mock.faults.add(path="companies", delayMs=1, tenant="someone")
+    mock.faults.clear()
+    assert mock.faults.list() == []

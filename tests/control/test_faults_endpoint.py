@@ -60,9 +60,10 @@ def test_post_a_list_answers_the_list_and_get_lists_with_hits(bc, server_url, te
 def test_delete_one_rule_and_all_rules(bc, server_url, tenant):
     first = _add(server_url, tenant, path="companies", status=500)
     second = _add(server_url, tenant, path="companies", status=503)
-    assert requests.delete(f"{server_url}/_mock/faults/{first['id']}").status_code == 204
+    mine = {"tenant": tenant}
+    assert requests.delete(f"{server_url}/_mock/faults/{first['id']}", params=mine).status_code == 204
     assert bc.get("companies").status_code == 503
-    missing = requests.delete(f"{server_url}/_mock/faults/{first['id']}")
+    missing = requests.delete(f"{server_url}/_mock/faults/{first['id']}", params=mine)
     assert error_of(missing)[:2] == (404, "BadRequest_NotFound")
     assert requests.delete(f"{server_url}/_mock/faults", params={"tenant": tenant}).status_code == 204
     assert bc.get("companies").status_code == 200
