@@ -144,7 +144,7 @@ def build_rows(figures: dict) -> list[Row]:
         failures = f", {noisy['failures']} failed" if noisy["failures"] else ""
         rows.append(
             Row(
-                "Noisy neighbour: a tenant's GET p99 beside delayed, 4 MB and slow requests",
+                "Noisy neighbour: a tenant's GET p99 beside delayed, 1 MB and slow requests",
                 f"{_fmt_ms(noisy['beside_p99_ms'])} vs {_fmt_ms(noisy['alone_p99_ms'])} alone = "
                 f"{ratio:.2f}x{failures}",
                 "<= 2x",
