@@ -7,7 +7,7 @@ exactly this text, so the README cannot drift from the code.
 from __future__ import annotations
 
 from bc_mock.entities import REGISTRY, VERSIONS, EntitySet
-from bc_mock.entities.kinds import Complex
+from bc_mock.entities.kinds import Complex, Enum
 
 
 def _address(entity: EntitySet) -> str:
@@ -52,9 +52,12 @@ def property_tables() -> str:
             if isinstance(kind, Complex):
                 edm = f"Microsoft.NAV.{kind.type_name}"
                 edm = f"Collection({edm})" if kind.many else edm
+            elif isinstance(kind, Enum):
+                enum = f"Microsoft.NAV.{kind.type_name}"
+                edm = enum if prop.versions == ("v2.0",) else f"{enum} (v1.0: Edm.String)"
             versions = "both" if prop.versions == VERSIONS else ", ".join(prop.versions)
             read_only = "yes" if prop.read_only else ""
-            length = str(kind.max_length) if kind.max_length else ""
+            length = str(kind.max_length) if kind.max_length else ""  # the length writes are held to
             parts.append(f"| `{prop.name}` | {edm} | {length} | {read_only} | {versions} |")
         parts.append("")
     return "\n".join(parts)

@@ -28,11 +28,7 @@ from apispec import APISpec
 
 from bc_mock import __version__
 from bc_mock.entities import REGISTRY, VERSIONS, EntitySet, Navigation
-from bc_mock.entities.kinds import (
-    Complex,
-    Enum,
-    Kind,
-)
+from bc_mock.entities.kinds import Complex, Enum, Kind, Option
 from bc_mock.odata.navigation import navigations
 
 JSON = "application/json"
@@ -156,25 +152,30 @@ def _error_response(description: str) -> dict:
     return {"description": description, "content": {JSON: {"schema": "Error"}}}
 
 
-def kind_schema(kind: Kind, version: str, reading: bool = False) -> dict:
+def kind_schema(kind: Kind, version: str, reading: bool = False, max_length: int | None = None) -> dict:
     """The JSON schema of one property's values, as ``version`` writes them (``reading``: as it
-    reads them, which for options is also the other form)."""
+    reads them, which for enums is also the other form); ``max_length`` as the property declares it."""
     if isinstance(kind, Complex):
-        one = {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {name: kind_schema(m, version, reading) for name, m in kind.members.items()},
+        members = {
+            name: kind_schema(m, version, reading, m.max_length if kind.declare_lengths else None)
+            for name, m in kind.members.items()
         }
+        one = {"type": "object", "additionalProperties": False, "properties": members}
         return {"type": "array", "items": one} if kind.many else one
     if isinstance(kind, Enum):
         written = [kind.dump_for(version, value) for value in kind.values]
-        return {
+        schema: dict[str, object] = {
             "type": "string",
             "enum": list(dict.fromkeys(written + list(kind.values) if reading else written)),
         }
+        if version == "v2.0":
+            schema["title"] = f"Microsoft.NAV.{kind.type_name}"  # BC's EnumType, as $metadata declares it
+        return schema
+    if isinstance(kind, Option):
+        return {"type": "string", "enum": list(kind.captions)}
     schema = dict(kind.json_schema)
-    if kind.max_length is not None:
-        schema["maxLength"] = kind.max_length
+    if max_length is not None:
+        schema["maxLength"] = max_length
     return schema
 
 
@@ -191,7 +192,7 @@ def _entity_schemas(spec: APISpec, entity: EntitySet, version: str) -> None:
     if entity.etag:
         properties["@odata.etag"] = {"type": "string"}
     for prop in entity.props_for(version):
-        schema = kind_schema(prop.kind, version)
+        schema = kind_schema(prop.kind, version, max_length=prop.declared_length(version))
         if prop.read_only:
             schema["readOnly"] = True
         if prop.description:
@@ -238,7 +239,11 @@ def _entity_schemas(spec: APISpec, entity: EntitySet, version: str) -> None:
                     "additionalProperties": False,
                     # null means "not given" on create, and "blank" on update, as BC reads it
                     "properties": {
-                        p.name: {**kind_schema(p.kind, version, True), "nullable": True} for p in props
+                        p.name: {
+                            **kind_schema(p.kind, version, True, p.declared_length(version)),
+                            "nullable": True,
+                        }
+                        for p in props
                     },
                 },
             )

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 import requests
 from odata import ODataService
+from odata import metadata as odata_metadata
 from odata.exceptions import ODataError
 from odata.flags import ODataServerFlags
 
@@ -31,8 +32,27 @@ class CompanySession(requests.Session):
         return super().request(method, url, *args, **kwargs)
 
 
+def _parse_with_python_enum_names(parse):
+    """python-odata makes a Python Enum of each EnumType; BC's v2.0 blank member is ``_x0020_``,
+    a name Python's enum reserves (``_sunder_``): against BC as against bc_mock, a python-odata
+    client needs this one adapter, which renames such members (their values stay)."""
+
+    def parse_document(self, document):
+        schemas, *rest = parse(self, document)
+        for schema in schemas:
+            for enum_type in schema["enum_types"]:
+                for member in enum_type["members"]:
+                    if member["name"].startswith("_"):
+                        member["name"] = "blank" + member["name"]
+        return (schemas, *rest)
+
+    return parse_document
+
+
 @pytest.fixture
-def service(server_url, tenant) -> ODataService:
+def service(server_url, tenant, monkeypatch) -> ODataService:
+    parse = odata_metadata.MetaData.parse_document
+    monkeypatch.setattr(odata_metadata.MetaData, "parse_document", _parse_with_python_enum_names(parse))
     return ODataService(
         f"{server_url}/v2.0/{tenant}/production/api/v2.0/",
         reflect_entities=True,

@@ -269,15 +269,29 @@ def odata_name(caption: str) -> str:
 
 
 class Enum(Text):
-    """A BC option/enum. Stored as its caption; API v1.0 writes the caption (" ", "Cost of
-    Goods Sold"), API v2.0 the enum member name (``odata_name``: "_x0020_",
-    "Cost_x0020_of_x0020_Goods_x0020_Sold"). Either form is read."""
+    """A BC enum. Stored as its caption; API v1.0 writes the caption (" ", "Cost of Goods
+    Sold"), API v2.0 the enum member name (``odata_name``: "_x0020_",
+    "Cost_x0020_of_x0020_Goods_x0020_Sold"). Either form is read.
 
-    def __init__(self, *values: str):
+    ``type_name`` is the EnumType v2.0's $metadata declares (``Microsoft.NAV.contactType``: the
+    AL enum's name, camel-cased, as BC's v2.0 resource pages name it); ``ordinals`` the AL
+    enum's values, when they are not 0, 1, 2, ...
+    """
+
+    def __init__(self, *values: str, type_name: str, ordinals: tuple[int, ...] | None = None):
         super().__init__(None)
         self.values = values
+        self.type_name = type_name
+        self.ordinals = ordinals or tuple(range(len(values)))
         self.blank = values[0]
         self._by_name = {odata_name(caption): caption for caption in values}
+
+    def members(self) -> list[tuple[str, int]]:
+        """(member name, ordinal) of each value, as an EnumType lists them."""
+        return [
+            (odata_name(caption), ordinal)
+            for caption, ordinal in zip(self.values, self.ordinals, strict=True)
+        ]
 
     def dump_for(self, version: str, value: object) -> object:
         return odata_name(cast("str", value)) if version == "v2.0" else value  # stored: the caption
@@ -300,15 +314,50 @@ class Enum(Text):
         return value
 
 
+class Option(Text):
+    """An AL Option that is not an enum: both versions write its caption ("Average Rate
+    (Manual)"), and $metadata declares it a string. Its blank is its first caption."""
+
+    def __init__(self, *captions: str):
+        super().__init__(None)
+        self.captions = captions
+        self.blank = captions[0]
+
+    def load(self, value):
+        if not isinstance(value, str) or value not in self.captions:
+            fail(
+                errors.BcError(
+                    400,
+                    "Unknown",
+                    f"'{value}' is not an option. The existing options are: {','.join(self.captions)}",
+                )
+            )
+        return value
+
+
 class Complex(Kind):
-    """A structured value (an address, a dimension): a dict of named kinds."""
+    """A structured value (an address, a dimension): a dict of named kinds.
+
+    ``not_null``: members the complex type declares non-nullable; ``declare_lengths``: whether
+    its $metadata and OpenAPI state the members' lengths (Microsoft's v1.0 contract states them
+    for an address, not for a dimension).
+    """
 
     edm = "Collection"
 
-    def __init__(self, type_name: str, members: dict[str, Kind], many: bool = False):
+    def __init__(
+        self,
+        type_name: str,
+        members: dict[str, Kind],
+        many: bool = False,
+        not_null: tuple[str, ...] = (),
+        declare_lengths: bool = True,
+    ):
         self.type_name = type_name
         self.members = members
         self.many = many
+        self.not_null = not_null
+        self.declare_lengths = declare_lengths
         self.blank = [] if many else {name: kind.blank for name, kind in members.items()}
 
     def _load_one(self, value):

@@ -33,6 +33,13 @@ class Prop:
     settable_on_create: tuple[str, ...] = ()
     nullable: bool = True
     description: str = ""
+    # the versions whose $metadata and OpenAPI state the kind's length: those where BC stores it in
+    # a field of that length, not where a page computes it (Microsoft's v1.0 contract has no
+    # MaxLength on, say, appliesToInvoiceNumber, though the page refuses more than 20 characters)
+    length_declared_in: tuple[str, ...] = VERSIONS
+
+    def declared_length(self, version: str) -> int | None:
+        return self.kind.max_length if version in self.length_declared_in else None
 
     def client_writable(self, version: str, creating: bool) -> bool:
         """Whether a client may send this property in a POST (``creating``) or PATCH body.

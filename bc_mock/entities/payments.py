@@ -254,10 +254,13 @@ class PaymentRules(Rules):
             record["customerId"], record["customerNumber"] = invoice["customerId"], invoice["customerNumber"]
 
 
+# v1.0's dimensions of a line, as Microsoft's v1.0 contract types them ("dimensiontype")
 DIMENSION = Complex(
-    "dimension",
+    "dimensiontype",
     {"code": Code(20), "displayName": Text(30), "valueCode": Code(20), "valueDisplayName": Text(50)},
     many=True,
+    not_null=("code", "valueCode"),
+    declare_lengths=False,
 )
 
 customer_payments = EntitySet(
@@ -286,7 +289,8 @@ customer_payments = EntitySet(
     props=(
         Prop("id", Guid(), read_only=True, nullable=False, settable_on_create=V2),
         Prop("journalId", Guid(), versions=V2),
-        Prop("journalDisplayName", Code(10)),
+        # v1.0 shows it through a page variable of no declared length; v2.0 through the field
+        Prop("journalDisplayName", Code(10), length_declared_in=V2),
         Prop("lineNumber", Int32()),
         Prop("customerId", Guid()),
         Prop("customerNumber", Code(20)),
@@ -296,7 +300,7 @@ customer_payments = EntitySet(
         Prop("externalDocumentNumber", Code(35)),
         Prop("amount", Decimal_()),
         Prop("appliesToInvoiceId", Guid()),
-        Prop("appliesToInvoiceNumber", Code(20)),
+        Prop("appliesToInvoiceNumber", Code(20), length_declared_in=()),  # a page variable
         Prop("description", Text(100)),
         Prop("comment", Text(250)),
         Prop("dimensions", DIMENSION, versions=V1),

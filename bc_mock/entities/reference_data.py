@@ -6,23 +6,53 @@ Their data comes only from the fixtures.
 
 from __future__ import annotations
 
-from bc_mock.entities.kinds import Boolean, Code, Complex, Date, DateTime, Decimal_, Enum, Guid, Int64, Text
+from bc_mock.entities.kinds import (
+    Boolean,
+    Code,
+    Complex,
+    Date,
+    DateTime,
+    Decimal_,
+    Enum,
+    Guid,
+    Int64,
+    Option,
+    Text,
+)
 from bc_mock.entities.model import EntitySet, Navigation, Prop
 from bc_mock.entities.rules import CompanyView, ReferenceRules
 
 V1 = ("v1.0",)
 V2 = ("v2.0",)
 
-ACCOUNT_CATEGORIES = (" ", "Assets", "Liabilities", "Equity", "Income", "Cost of Goods Sold", "Expense")
-ACCOUNT_TYPES = ("Posting", "Heading", "Total", "Begin-Total", "End-Total")
-CONSOLIDATION_METHODS = (
-    "Average Rate (Manual)",
-    "Closing Rate",
-    "Historical Rate",
-    "Composite Rate",
-    "Equity Rate",
+# BC's enums (AL: enum 15 "G/L Account Category", 16 "G/L Account Type", 5477 "Invoice Entity
+# Aggregate Status"), named as the v2.0 resource pages name them
+ACCOUNT_CATEGORY = Enum(
+    " ",
+    "Assets",
+    "Liabilities",
+    "Equity",
+    "Income",
+    "Cost of Goods Sold",
+    "Expense",
+    type_name="glAccountCategory",
 )
-INVOICE_STATUSES = ("Draft", "In Review", "Open", "Paid", "Canceled", "Corrective")
+ACCOUNT_TYPE = Enum("Posting", "Heading", "Total", "Begin-Total", "End-Total", type_name="glAccountType")
+INVOICE_STATUS = Enum(
+    " ",
+    "Draft",
+    "In Review",
+    "Open",
+    "Paid",
+    "Canceled",
+    "Corrective",
+    type_name="invoiceEntityAggregateStatus",
+)
+# an AL Option, not an enum: API v2.0 writes its caption, as v1.0 does ("Average Rate (Manual)");
+# Microsoft's own v2.0 client of accounts (ImportConsolidationFromAPI) reads captions
+CONSOLIDATION_METHOD = Option(
+    "Average Rate (Manual)", "Closing Rate", "Historical Rate", "Composite Rate", "Equity Rate"
+)
 
 companies = EntitySet(
     name="companies",
@@ -63,13 +93,13 @@ accounts = EntitySet(
         Prop("id", Guid(), read_only=True, nullable=False),
         Prop("number", Code(20), read_only=True),
         Prop("displayName", Text(100), read_only=True),
-        Prop("category", Enum(*ACCOUNT_CATEGORIES), read_only=True),
+        Prop("category", ACCOUNT_CATEGORY, read_only=True),
         Prop("subCategory", Text(80), read_only=True),
         Prop("blocked", Boolean(), read_only=True),
-        Prop("accountType", Enum(*ACCOUNT_TYPES), read_only=True, versions=V2),
+        Prop("accountType", ACCOUNT_TYPE, read_only=True, versions=V2),
         Prop("directPosting", Boolean(), read_only=True, versions=V2),
         Prop("netChange", Decimal_(), read_only=True, versions=V2),
-        Prop("consolidationTranslationMethod", Enum(*CONSOLIDATION_METHODS), read_only=True, versions=V2),
+        Prop("consolidationTranslationMethod", CONSOLIDATION_METHOD, read_only=True, versions=V2),
         Prop("consolidationDebitAccount", Code(20), read_only=True, versions=V2),
         Prop("consolidationCreditAccount", Code(20), read_only=True, versions=V2),
         Prop("excludeFromConsolidation", Boolean(), read_only=True, versions=V2),
@@ -82,7 +112,7 @@ accounts = EntitySet(
 POSTAL_ADDRESS = Complex(
     "postaladdresstype",
     {
-        "street": Text(),
+        "street": Text(152),  # Address (100) and Address 2 (50) joined by CRLF
         "city": Text(30),
         "state": Text(30),
         "countryLetterCode": Code(10),
@@ -122,8 +152,8 @@ customers = EntitySet(
     props=(
         Prop("id", Guid(), read_only=True, nullable=False),
         Prop("number", Code(20), read_only=True),
-        Prop("displayName", Text(100), read_only=True),
-        Prop("type", Enum("Company", "Person"), read_only=True),
+        Prop("displayName", Text(100), read_only=True, nullable=False),
+        Prop("type", Enum("Company", "Person", type_name="contactType"), read_only=True),
         Prop("address", POSTAL_ADDRESS, read_only=True, versions=V1),
         Prop("addressLine1", Text(100), read_only=True, versions=V2),
         Prop("addressLine2", Text(50), read_only=True, versions=V2),
@@ -139,15 +169,15 @@ customers = EntitySet(
         Prop("creditLimit", Decimal_(), read_only=True, versions=V2),
         Prop("taxLiable", Boolean(), read_only=True),
         Prop("taxAreaId", Guid(), read_only=True),
-        Prop("taxAreaDisplayName", Text(100), read_only=True),
+        Prop("taxAreaDisplayName", Text(100), read_only=True, length_declared_in=()),
         Prop("taxRegistrationNumber", Text(20), read_only=True),
         Prop("currencyId", Guid(), read_only=True),
         # BC answers the local currency's code (USD, GBP) for a customer without a currency
-        Prop("currencyCode", Code(10), read_only=True),
+        Prop("currencyCode", Code(10), read_only=True, length_declared_in=()),
         Prop("paymentTermsId", Guid(), read_only=True),
         Prop("shipmentMethodId", Guid(), read_only=True),
         Prop("paymentMethodId", Guid(), read_only=True),
-        Prop("blocked", Enum(" ", "Ship", "Invoice", "All"), read_only=True),
+        Prop("blocked", Enum(" ", "Ship", "Invoice", "All", type_name="customerBlocked"), read_only=True),
         Prop("lastModifiedDateTime", DateTime(), read_only=True),
     ),
 )
@@ -183,12 +213,12 @@ sales_invoices = EntitySet(
         Prop("customerId", Guid(), read_only=True),
         Prop("customerNumber", Code(20), read_only=True),
         Prop("customerName", Text(100), read_only=True),
-        Prop("currencyCode", Code(10), read_only=True),
+        Prop("currencyCode", Code(10), read_only=True, length_declared_in=()),
         Prop("remainingAmount", Decimal_(), read_only=True),
         Prop("totalAmountExcludingTax", Decimal_(), read_only=True),
         Prop("totalTaxAmount", Decimal_(), read_only=True),
         Prop("totalAmountIncludingTax", Decimal_(), read_only=True),
-        Prop("status", Enum(*INVOICE_STATUSES), read_only=True),
+        Prop("status", INVOICE_STATUS, read_only=True),
         Prop("lastModifiedDateTime", DateTime(), read_only=True),
     ),
 )

@@ -7,10 +7,12 @@ as a journal's ``account`` carry a referential constraint), one complex type per
 structured property, and one entity container listing the sets.
 
 Read-only properties (except the key) carry ``Org.OData.Core.V1.Computed`` so that
-generic clients leave them out of the bodies they send. Where bc_mock differs: BC declares its
-options as enum types (``Microsoft.NAV.glAccountCategory``); bc_mock declares them
-as ``Edm.String`` (the JSON values are the same captions), and BC's metadata also
-lists many entity sets bc_mock does not serve.
+generic clients leave them out of the bodies they send. In v2.0, BC's enums are EnumTypes of
+``Microsoft.NAV`` (``glAccountCategory``, members named as v2.0 writes them: ``_x0020_``,
+``Cost_x0020_of_x0020_Goods_x0020_Sold``) with the AL enum's values; v1.0, which writes
+captions, declares them ``Edm.String``, as AL Options are in both. ``MaxLength`` is declared
+only where BC stores the value in a field of that length (``Prop.length_declared_in``).
+Where bc_mock differs: BC's metadata also lists many entity sets bc_mock does not serve.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import functools
 from typing import TYPE_CHECKING
 
 from bc_mock.entities import REGISTRY, EntitySet
-from bc_mock.entities.kinds import Complex, Decimal_, Kind
+from bc_mock.entities.kinds import Complex, Decimal_, Enum, Kind
 from bc_mock.entities.model import Prop
 from bc_mock.odata.navigation import CONTAINED, navigations
 
 NAMESPACE = "Microsoft.NAV"
+# the API version whose $metadata declares BC's enums as EnumTypes; v1.0 declares options as strings
+ENUM_VERSION = "v2.0"
 EDMX = "http://docs.oasis-open.org/odata/ns/edmx"
 EDM = "http://docs.oasis-open.org/odata/ns/edm"
 CONTAINER = "default"
@@ -47,8 +51,11 @@ def document(version: str) -> bytes:
     schema = ET.SubElement(services, f"{{{EDM}}}Schema", Namespace=NAMESPACE)
     sets = [entity for entity in REGISTRY.values() if _served(entity, version)]
     complex_types: dict[str, Complex] = {}
+    enum_types: dict[str, Enum] = {}
     for entity in sets:
-        _entity_type(schema, entity, version, complex_types)
+        _entity_type(schema, entity, version, complex_types, enum_types)
+    for enum_kind in enum_types.values():
+        _enum_type(schema, enum_kind)
     for complex_kind in complex_types.values():
         _complex_type(schema, complex_kind)
     container = ET.SubElement(schema, f"{{{EDM}}}EntityContainer", Name=CONTAINER)
@@ -79,19 +86,23 @@ def _element(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
     return ET.SubElement(parent, f"{{{EDM}}}{tag}", attributes)
 
 
-def _type_of(kind: Kind) -> str:
+def _type_of(kind: Kind, version: str) -> str:
     if isinstance(kind, Complex):
         name = f"{NAMESPACE}.{kind.type_name}"
         return f"Collection({name})" if kind.many else name
+    if isinstance(kind, Enum) and version == ENUM_VERSION:
+        return f"{NAMESPACE}.{kind.type_name}"
     return kind.edm
 
 
-def _property(parent: ET.Element, name: str, kind: Kind, nullable: bool = True) -> ET.Element:
-    attributes = {"Name": name, "Type": _type_of(kind)}
+def _property(
+    parent: ET.Element, name: str, kind: Kind, version: str, nullable: bool, max_length: int | None
+) -> ET.Element:
+    attributes = {"Name": name, "Type": _type_of(kind, version)}
     if not nullable:
         attributes["Nullable"] = "false"
-    if kind.max_length is not None:
-        attributes["MaxLength"] = str(kind.max_length)
+    if max_length is not None and not isinstance(kind, Enum):
+        attributes["MaxLength"] = str(max_length)
     if isinstance(kind, Decimal_):
         attributes["Scale"] = "Variable"
     return _element(parent, "Property", **attributes)
@@ -103,15 +114,20 @@ def _computed(entity: EntitySet, prop: Prop, version: str) -> bool:
     return prop.name != "id" and not prop.client_writable(version, creating=True)
 
 
-def _entity_type(schema: ET.Element, entity: EntitySet, version: str, complex_types: dict) -> None:
+def _entity_type(
+    schema: ET.Element, entity: EntitySet, version: str, complex_types: dict, enum_types: dict
+) -> None:
     entity_type = _element(schema, "EntityType", Name=entity.type_name)
     _element(_element(entity_type, "Key"), "PropertyRef", Name="id")
     for prop in entity.props_for(version):
-        element = _property(entity_type, prop.name, prop.kind, prop.nullable)
+        length = prop.declared_length(version)
+        element = _property(entity_type, prop.name, prop.kind, version, prop.nullable, length)
         if _computed(entity, prop, version):
             _element(element, "Annotation", Term="Org.OData.Core.V1.Computed", Bool="true")
         if isinstance(prop.kind, Complex):
             complex_types[prop.kind.type_name] = prop.kind
+        if isinstance(prop.kind, Enum) and version == ENUM_VERSION:
+            enum_types[prop.kind.type_name] = prop.kind
     for nav in navigations(entity, version):
         target = f"{NAMESPACE}.{REGISTRY[nav.target].type_name}"
         if nav.many:
@@ -124,7 +140,14 @@ def _entity_type(schema: ET.Element, entity: EntitySet, version: str, complex_ty
             _element(element, "ReferentialConstraint", Property=nav.source_field, ReferencedProperty="id")
 
 
+def _enum_type(schema: ET.Element, kind: Enum) -> None:
+    enum_type = _element(schema, "EnumType", Name=kind.type_name)
+    for name, ordinal in kind.members():
+        _element(enum_type, "Member", Name=name, Value=str(ordinal))
+
+
 def _complex_type(schema: ET.Element, kind: Complex) -> None:
     complex_type = _element(schema, "ComplexType", Name=kind.type_name)
     for name, member in kind.members.items():
-        _property(complex_type, name, member)
+        length = member.max_length if kind.declare_lengths else None
+        _property(complex_type, name, member, "v1.0", name not in kind.not_null, length)

@@ -59,9 +59,9 @@ def test_version_differences_show(bc, bc1):
     v1 = properties(entity_type(metadata(bc1), "customerPayment"))
     assert "journalId" in v2 and "journalId" not in v1
     assert "contactId" in v1 and "contactId" not in v2
-    assert v1["dimensions"]["Type"] == "Collection(Microsoft.NAV.dimension)"
+    assert v1["dimensions"]["Type"] == "Collection(Microsoft.NAV.dimensiontype)"
     assert v2["amount"]["Type"] == "Edm.Decimal" and v2["postingDate"]["Type"] == "Edm.Date"
-    dimension = metadata(bc1).find("edmx:DataServices/edm:Schema/edm:ComplexType[@Name='dimension']", NS)
+    dimension = metadata(bc1).find("edmx:DataServices/edm:Schema/edm:ComplexType[@Name='dimensiontype']", NS)
     assert set(properties(dimension)) == {"code", "displayName", "valueCode", "valueDisplayName"}
     v2_navs = {
         n.get("Name")
@@ -118,3 +118,88 @@ def test_served_at_every_api_root(bc, root):
 
 def test_only_get(bc):
     assert bc.post("$metadata", {}).status_code in (404, 405)
+
+
+# --- as BC declares them: Microsoft's v1.0 contract (shared/reference/bc-api-v1.0-openapi-subset.yaml)
+# and the v2.0 resource pages (dev-itpro/api-reference/v2.0/resources/) -----------------------------
+
+
+def _enum_type(doc: ET.Element, name: str) -> list[tuple[str, str]]:
+    found = doc.find(f"edmx:DataServices/edm:Schema/edm:EnumType[@Name='{name}']", NS)
+    assert found is not None, f"no enum type {name}"
+    return [(m.get("Name"), m.get("Value")) for m in found.findall("edm:Member", NS)]
+
+
+def test_v2_declares_bcs_enums_as_enum_types(bc):
+    doc = metadata(bc)
+    # the v2.0 resource pages: customer type NAV.contactType, blocked NAV.customerBlocked; account
+    # category NAV.glAccountCategory, accountType NAV.glAccountType; salesInvoice status
+    # NAV.invoiceEntityAggregateStatus. Members and values from the AL enums (5050, 139, 15, 16, 5477)
+    customer = properties(entity_type(doc, "customer"))
+    assert customer["type"]["Type"] == "Microsoft.NAV.contactType"
+    assert customer["blocked"]["Type"] == "Microsoft.NAV.customerBlocked"
+    account = properties(entity_type(doc, "account"))
+    assert account["category"]["Type"] == "Microsoft.NAV.glAccountCategory"
+    assert account["accountType"]["Type"] == "Microsoft.NAV.glAccountType"
+    assert (
+        properties(entity_type(doc, "salesInvoice"))["status"]["Type"]
+        == "Microsoft.NAV.invoiceEntityAggregateStatus"
+    )
+    assert _enum_type(doc, "contactType") == [("Company", "0"), ("Person", "1")]
+    assert _enum_type(doc, "customerBlocked") == [
+        ("_x0020_", "0"),
+        ("Ship", "1"),
+        ("Invoice", "2"),
+        ("All", "3"),
+    ]
+    members = ["Posting", "Heading", "Total", "Begin_x002D_Total", "End_x002D_Total"]
+    assert _enum_type(doc, "glAccountType") == [(name, str(value)) for value, name in enumerate(members)]
+    assert _enum_type(doc, "invoiceEntityAggregateStatus")[:3] == [
+        ("_x0020_", "0"),
+        ("Draft", "1"),
+        ("In_x0020_Review", "2"),
+    ]
+    assert ("Cost_x0020_of_x0020_Goods_x0020_Sold", "5") in _enum_type(doc, "glAccountCategory")
+    # an AL Option, not an enum, stays a string
+    assert account["consolidationTranslationMethod"]["Type"] == "Edm.String"
+
+
+def test_v1_declares_options_as_strings(bc1):
+    doc = metadata(bc1)
+    assert properties(entity_type(doc, "customer"))["type"]["Type"] == "Edm.String"
+    assert doc.findall("edmx:DataServices/edm:Schema/edm:EnumType", NS) == []
+
+
+def test_max_length_only_where_bc_stores_the_value_in_a_field_of_that_length(bc, bc1):
+    v1_payment = properties(entity_type(metadata(bc1), "customerPayment"))
+    v2_payment = properties(entity_type(metadata(bc), "customerPayment"))
+    # the v1.0 contract: journalDisplayName and appliesToInvoiceNumber have no maxLength (page
+    # variables); customerNumber has 20, documentNumber 20, description 100
+    assert "MaxLength" not in v1_payment["journalDisplayName"]
+    assert "MaxLength" not in v1_payment["appliesToInvoiceNumber"]
+    assert (
+        v1_payment["customerNumber"]["MaxLength"] == "20" and v1_payment["description"]["MaxLength"] == "100"
+    )
+    # v2.0's journalDisplayName is the field "Journal Batch Name", Code[10]
+    assert v2_payment["journalDisplayName"]["MaxLength"] == "10"
+    v1_customer = properties(entity_type(metadata(bc1), "customer"))
+    assert (
+        "MaxLength" not in v1_customer["currencyCode"]
+        and "MaxLength" not in v1_customer["taxAreaDisplayName"]
+    )
+    assert v1_customer["displayName"]["Nullable"] == "false"  # the contract: nullable: false
+    assert "MaxLength" not in properties(entity_type(metadata(bc1), "salesInvoice"))["currencyCode"]
+
+
+def test_v1_complex_types_as_the_contract_names_them(bc1):
+    doc = metadata(bc1)
+    address = doc.find("edmx:DataServices/edm:Schema/edm:ComplexType[@Name='postaladdresstype']", NS)
+    members = properties(address)
+    assert list(members) == ["street", "city", "state", "countryLetterCode", "postalCode"]
+    assert [members[name].get("MaxLength") for name in members] == ["152", "30", "30", "10", "20"]
+    dimension = properties(
+        doc.find("edmx:DataServices/edm:Schema/edm:ComplexType[@Name='dimensiontype']", NS)
+    )
+    assert dimension["code"]["Nullable"] == "false" and dimension["valueCode"]["Nullable"] == "false"
+    assert "Nullable" not in dimension["displayName"]
+    assert all("MaxLength" not in member for member in dimension.values())
