@@ -59,6 +59,13 @@ def parse_guid(value: object) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def to_millis(moment: dt.datetime) -> dt.datetime:
+    """``moment`` at the precision BC keeps and shows: milliseconds. A time stored finer than it
+    is shown would never equal what a client read back (a PATCH of the record as read would
+    "change" it)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def parse_datetime(value: str) -> dt.datetime | None:
     if not _DATETIME.match(value):
         return None
@@ -251,7 +258,7 @@ class DateTime(Kind):
         parsed = parse_datetime(value) if isinstance(value, str) else None
         if parsed is None:
             fail(_conversion_error(value, self.edm))
-        return parsed
+        return to_millis(parsed)
 
     def dump(self, value):
         return format_datetime(value)

@@ -106,7 +106,8 @@ class PaymentRules(Rules):
 
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
         journal = self._journal_for_create(view, values, parent)
-        if "journalDisplayName" in values and view.version == "v1.0":
+        given = values.get("journalDisplayName")
+        if given is not None and given != journal["code"] and view.version == "v1.0":
             raise errors.dialog("The Journal Batch Display Name isn't editable.")
         last = view.highest("customerPayments", "lineNumber", journalId=journal["id"])
         record = self.entity.blank_record(
@@ -125,11 +126,11 @@ class PaymentRules(Rules):
     def update(self, view: CompanyView, current: dict, values: dict, parent: dict | None) -> dict:
         if "journalId" in values and values["journalId"] != current["journalId"]:
             raise errors.dialog("The Journal Id cannot be changed.")
-        if "journalDisplayName" in values:
+        # the value the record has is taken back (a client PATCHes what it read); another is refused
+        if "journalDisplayName" in values and values["journalDisplayName"] != current["journalDisplayName"]:
             if view.version == "v1.0":
                 raise errors.dialog("The Journal Batch Display Name isn't editable.")
-            if values["journalDisplayName"] != current["journalDisplayName"]:
-                raise errors.dialog("The Journal Batch Display Name cannot be changed.")
+            raise errors.dialog("The Journal Batch Display Name cannot be changed.")
         journal = view.get("customerPaymentJournals", current["journalId"])
         assert journal is not None  # a payment's journal goes only with its payments
         record = dict(current, lastModifiedDateTime=view.now)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from bc_mock import errors
-from bc_mock.entities.kinds import BLANK_GUID
+from bc_mock.entities.kinds import BLANK_GUID, to_millis
 
 if TYPE_CHECKING:
     from bc_mock.store import Company, Row, Table, Transaction
@@ -61,7 +61,7 @@ class CompanyView:
         self.company = company
         self.tx = tx
         self.version = version
-        self.now = dt.datetime.now(dt.timezone.utc)
+        self.now = to_millis(dt.datetime.now(dt.timezone.utc))  # the time of this change, as BC keeps it
 
     @property
     def company_id(self) -> str:

@@ -56,7 +56,6 @@ from bc_mock import errors
 from bc_mock.entities.kinds import (
     Code,
     Complex,
-    DateTime,
     Decimal_,
     Enum,
     Int32,
@@ -414,10 +413,6 @@ def _datetime_literal(text: str) -> dt.datetime:
         raise _cannot_convert(text, "Edm.DateTimeOffset") from None
 
 
-def _to_millis(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
 def _compatible(left: str | None, right: str | None) -> bool:
     if left is None or right is None or left == right:
         return True
@@ -448,11 +443,7 @@ class _Compiler(NodeVisitor):
             raise unknown_property(node.full_name(), self.entity)
         if isinstance(prop.kind, Complex):
             raise errors.bad_request(f"The property '{prop.name}' cannot be used in a $filter.")
-        name = prop.name
-        if isinstance(prop.kind, DateTime):
-            # compared at the precision BC keeps and shows (milliseconds), so the value a
-            # client read back finds its record with `eq`
-            return _Expr(lambda data: _to_millis(data.get(name)), prop.kind.edm, prop=prop)
+        name = prop.name  # a date-time is stored at the precision it is shown (kinds.to_millis)
         return _Expr(lambda data: data.get(name), prop.kind.edm, prop=prop)
 
     def visit_Attribute(self, node: ast.Attribute) -> _Expr:

@@ -456,18 +456,18 @@ def test_lengths_of_payment_texts(bcv, name, limit):
 # --- journalDisplayName and journalId --------------------------------------------------------
 
 
-def test_v1_refuses_any_write_of_journal_display_name(bc1):
+def test_v1_refuses_a_write_of_journal_display_name(bc1):
     with assert_unchanged(bc1):
         text = "The Journal Batch Display Name isn't editable."
-        for body in ({"journalDisplayName": "GENERAL"}, {"journalDisplayName": "OTHER"}):
-            assert error_of(bc1.post(bc1.payments(GENERAL), body)) == (
-                400,
-                "Application_DialogException",
-                text,
-            )
-            response = bc1.patch(bc1.payments(GENERAL, f"({FIRST})"), body)
-            assert error_of(response) == (400, "Application_DialogException", text)
-    # null is what a client sends for a property it did not set: not a write
+        body = {"journalDisplayName": "OTHER"}
+        assert error_of(bc1.post(bc1.payments(GENERAL), body)) == (400, "Application_DialogException", text)
+        response = bc1.patch(bc1.payments(GENERAL, f"({FIRST})"), body)
+        assert error_of(response) == (400, "Application_DialogException", text)
+    # the value it has is no write (BC's OData layer validates only what changes): a client may
+    # send back what it read; null is what a client sends for a property it did not set
+    assert (
+        bc1.patch(bc1.payments(GENERAL, f"({FIRST})"), {"journalDisplayName": "GENERAL"}).status_code == 200
+    )
     assert post(bc1, {"journalDisplayName": None})["journalDisplayName"] == "GENERAL"
 
 
