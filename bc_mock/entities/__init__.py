@@ -7,6 +7,7 @@ from bc_mock.entities.journals import customer_payment_journals
 from bc_mock.entities.model import VERSIONS, EntitySet, Navigation, Prop
 from bc_mock.entities.payments import customer_payments
 from bc_mock.entities.reference_data import accounts, companies, customers, sales_invoices
+from bc_mock.entities.sales_invoice_lines import sales_invoice_lines
 
 REGISTRY: dict[str, EntitySet] = {
     entity.name: entity
@@ -15,6 +16,7 @@ REGISTRY: dict[str, EntitySet] = {
         accounts,
         customers,
         sales_invoices,
+        sales_invoice_lines,
         dimensions,
         customer_payment_journals,
         customer_payments,

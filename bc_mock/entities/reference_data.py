@@ -202,7 +202,12 @@ sales_invoices = EntitySet(
     rules=InvoiceRules(),
     sort_key=lambda row: row["number"],
     description="Sales invoices (posted and draft). Read-only.",
-    navigations=(Navigation("customer", "customers", many=False, source_field="customerId"),),
+    navigations=(
+        Navigation("customer", "customers", many=False, source_field="customerId"),
+        Navigation(
+            "salesInvoiceLines", "salesInvoiceLines", many=True, target_field="documentId", versions=V2
+        ),
+    ),
     props=(
         Prop("id", Guid(), read_only=True, nullable=False),
         Prop("number", Code(20), read_only=True),
