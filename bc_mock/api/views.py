@@ -109,8 +109,11 @@ def respond(
         header_list.append(("OData-Version", "4.0"))
     if headers:
         header_list.extend(headers.items())
-    body = jsonio.dumps(payload) if payload is not None else b""
-    return Response(body, status, _OwnHeaders(header_list))
+    if payload is None:
+        response = Response(b"", status, _OwnHeaders(header_list))
+        del response.headers["Content-Type"]  # werkzeug's default (text/html): BC sends none
+        return response
+    return Response(jsonio.dumps(payload), status, _OwnHeaders(header_list))
 
 
 @dataclass
