@@ -303,3 +303,16 @@ def test_many_threads_of_hostile_requests_leave_the_server_whole(start_bc_mock):
         for worker in workers:
             worker.join(timeout=10)
     assert requests.get(f"{url}/_mock/health", timeout=10).json()["status"] == "ok"
+
+
+def test_a_glob_that_backtracks_exponentially_as_a_regex_matches_at_once(server_url, tenant):
+    # "*a*a*a*a*a*!" against a 150-character URL path took 41 s as a regular expression
+    _add_rule(server_url, tenant=tenant, path="*a*a*a*a*a*a*a*a*!", status=500)
+    path = "a" * 150
+    started = time.monotonic()
+    with ThreadPoolExecutor(1) as pool:
+        attack = pool.submit(_timed_get, f"{server_url}/v2.0/{tenant}/production/api/v2.0/{path}")
+        status, waited = _timed_get(_api(server_url, "glob-bystander") + "/customerPaymentJournals")
+        assert status == 200 and waited < QUICK_S
+        attack_status, _ = attack.result()
+    assert attack_status == 404 and time.monotonic() - started < QUICK_S  # no route: the rule did not match
