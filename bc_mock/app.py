@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from bc_mock import errors, hooks, jsonio, limits
 from bc_mock.api.views import bp as api_bp
+from bc_mock.clock import Clocks, parse_clock_option
 from bc_mock.config import Settings, parse_limit
 from bc_mock.control import bp as control_bp
 from bc_mock.exceptions import RuleError
@@ -21,6 +23,7 @@ from bc_mock.ratelimit import RateLimiter
 from bc_mock.routing import LazyBuilderRule
 from bc_mock.seed import load_store
 from bc_mock.store import Store
+from bc_mock.webhooks.engine import Webhooks
 from bc_mock.wsgi_request import BcRequest, request_proxy
 
 log = logging.getLogger("bc_mock")
@@ -38,14 +41,59 @@ class MockState:
     initial_faults: list = field(default_factory=list)  # from --faults: what a reset puts back
     # set by the runner (cli, MockServer): closes a request's connection with no answer
     drop_connection: Callable[[dict], bool] | None = None
+    clocks: Clocks = field(default_factory=Clocks)
+    webhooks: Webhooks = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self.webhooks = Webhooks(
+            self.store,
+            self.clocks,
+            self.faults,
+            delay_s=settings.webhook_delay,
+            collection_threshold=settings.webhook_collection_threshold,
+            timeout_s=settings.webhook_timeout,
+            handshake_timeout_s=settings.webhook_handshake_timeout,
+        )
+
+    def clock_json(self, tenant: str | None) -> dict:
+        """``GET /_mock/clock``'s answer: the time of ``tenant``'s clock (or the server's)."""
+        answer = self.clocks.of(tenant).to_json()
+        if tenant is not None:
+            answer.update(tenant=tenant, ownClock=self.clocks.has_own(tenant))
+        return answer
+
+    def move_clock(
+        self,
+        tenant: str | None,
+        advance: float | None = None,
+        moment: dt.datetime | None = None,
+        frozen: bool | None = None,
+    ) -> dict:
+        """Move the clock (``tenant``'s own, made when first moved; else the server's) forward by
+        ``advance`` seconds or to ``moment``, freeze or unfreeze it, then run every webhook job
+        that became due. ClockError (a ValueError) if it would go backwards."""
+        clock = self.clocks.own(tenant) if tenant is not None else self.clocks.server
+        if moment is not None:
+            clock.set(moment)
+        elif advance is not None:
+            clock.advance(advance)
+        if frozen is not None:
+            clock.freeze(frozen)
+        self.webhooks.run_due(tenant)
+        return self.clock_json(tenant)
 
     def reset(self, tenant: str | None = None) -> None:
-        """Back to the start: data, journal, fault rules (and their counters), rate-limit counts.
+        """Back to the start: data, journal, fault rules (and their counters), rate-limit counts,
+        the clock, webhook subscriptions with what is pending for them and their deliveries.
 
         With ``tenant``, only that tenant's: its data (every environment), the rules scoped to
-        it, its journal entries and its rate-limit count; the rules from --faults stay.
+        it, its journal entries, its rate-limit count, its own clock and subscriptions; the
+        rules from --faults stay.
         """
         self.store.reset(tenant)
+        self.webhooks.reset(tenant)
+        self.clocks.reset(tenant)
         self.journal.clear(tenant)
         self.faults.clear(tenant)
         if tenant is None and self.initial_faults:
@@ -55,10 +103,16 @@ class MockState:
 
 
 def _state(settings: Settings, store: Store | None) -> MockState:
-    state = MockState(settings, store or load_store(settings.fixtures), Journal(settings.journal_size))
+    clocks = Clocks(parse_clock_option(settings.clock), settings.max_tenants)
+    state = MockState(
+        settings, store or load_store(settings.fixtures), Journal(settings.journal_size), clocks=clocks
+    )
     state.store.max_namespaces = settings.max_tenants
     if settings.rate_limit:
-        state.rate_limiter = RateLimiter(*parse_limit(settings.rate_limit))
+        # its window is bc_mock's clock: a test that moves the clock moves the window
+        state.rate_limiter = RateLimiter(
+            *parse_limit(settings.rate_limit), clock=lambda tenant: clocks.now(tenant).timestamp()
+        )
     if settings.faults:
         state.initial_faults = load_rules(settings.faults)
         state.faults.add_many(state.initial_faults)

@@ -6,9 +6,13 @@ import argparse
 import functools
 import signal
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from bc_mock.config import Settings, parse_hosts, parse_size
+from bc_mock.clock import parse_clock_option
+from bc_mock.config import Settings, parse_hosts, parse_seconds, parse_size
+
+T = TypeVar("T")
 
 
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
@@ -112,7 +116,63 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     )
     _add_journal_and_fault_limits(parser, defaults)
     _add_allowed_hosts(parser, defaults)
+    _add_clock_and_webhooks(parser, defaults)
     return parser
+
+
+def _add_clock_and_webhooks(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """bc_mock's clock, and the timing of webhook notifications as BC's (all in the clock's time)."""
+    parser.add_argument(
+        "--clock",
+        type=_clock,
+        default=defaults.clock,
+        metavar="real|fixed:TIME",
+        help="start bc_mock's clock frozen at an ISO 8601 time (fixed:2026-01-05T09:00:00Z), moved "
+        "by POST /_mock/clock; a reset puts it back there (BC_MOCK_CLOCK; default: real time)",
+    )
+    parser.add_argument(
+        "--webhook-delay",
+        type=_seconds,
+        default=defaults.webhook_delay,
+        metavar="SECONDS",
+        help="how long after a change its webhook notification is sent, as BC's "
+        "ApiSubscriptionDelayTime (BC_MOCK_WEBHOOK_DELAY; default %(default)g)",
+    )
+    parser.add_argument(
+        "--webhook-collection-threshold",
+        type=_whole(1),
+        default=defaults.webhook_collection_threshold,
+        metavar="N",
+        help="pending notifications per subscription beyond which they become one 'collection' "
+        "notification (BC_MOCK_WEBHOOK_COLLECTION_THRESHOLD; default %(default)s)",
+    )
+    parser.add_argument(
+        "--webhook-timeout",
+        type=_seconds,
+        default=defaults.webhook_timeout,
+        metavar="SECONDS",
+        help="how long a subscriber has to answer a notification before it counts as no answer "
+        "and is retried (BC_MOCK_WEBHOOK_TIMEOUT; default %(default)g)",
+    )
+    parser.add_argument(
+        "--webhook-handshake-timeout",
+        type=_seconds,
+        default=defaults.webhook_handshake_timeout,
+        metavar="SECONDS",
+        help="how long a subscriber has to answer the handshake of a new or renewed subscription "
+        "(BC_MOCK_WEBHOOK_HANDSHAKE_TIMEOUT; default %(default)g)",
+    )
+
+
+def _clock_and_webhooks(args: argparse.Namespace) -> dict[str, Any]:
+    names = (
+        "clock",
+        "webhook_delay",
+        "webhook_collection_threshold",
+        "webhook_timeout",
+        "webhook_handshake_timeout",
+    )
+    return {name: getattr(args, name) for name in names}
 
 
 def _add_allowed_hosts(parser: argparse.ArgumentParser, defaults: Settings) -> None:
@@ -126,13 +186,6 @@ def _add_allowed_hosts(parser: argparse.ArgumentParser, defaults: Settings) -> N
         "answer besides IP addresses, localhost and names without a dot; a guard against DNS "
         "rebinding (BC_MOCK_ALLOWED_HOSTS; default: none)",
     )
-
-
-def _hosts(text: str) -> tuple[str, ...]:
-    try:
-        return parse_hosts(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_journal_and_fault_limits(parser: argparse.ArgumentParser, defaults: Settings) -> None:
@@ -163,7 +216,7 @@ def _add_journal_and_fault_limits(parser: argparse.ArgumentParser, defaults: Set
     )
 
 
-def _journal_and_fault_limits(args: argparse.Namespace) -> dict[str, int]:
+def _journal_and_fault_limits(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "journal_body_limit": args.journal_body_limit,
         "journal_budget": args.journal_budget,
@@ -183,11 +236,27 @@ def _whole(lowest: int):
     return parse
 
 
-def _size(text: str) -> int:
-    try:
-        return parse_size(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+def _argument_type(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type from one of config's parsers: its ValueError is argparse's usage error."""
+
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _keep_clock(text: str) -> str:
+    parse_clock_option(text)  # checked now; the setting keeps the text
+    return text
+
+
+_size = _argument_type(parse_size)
+_hosts = _argument_type(parse_hosts)
+_seconds = _argument_type(parse_seconds)
+_clock = _argument_type(_keep_clock)
 
 
 def settings_from_args(argv: list[str] | None = None) -> Settings:
@@ -214,6 +283,7 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
             max_tenants=args.max_tenants,
             **_journal_and_fault_limits(args),
             allowed_hosts=args.allowed_hosts,
+            **_clock_and_webhooks(args),
         )
     except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
         parser.error(str(error))

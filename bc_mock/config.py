@@ -6,6 +6,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from bc_mock.clock import parse_clock_option
+
 TRUE_WORDS = ("1", "true", "yes", "on")
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 # the request journal's bounds in bytes: each body it keeps, and all its entries together
@@ -13,6 +15,7 @@ DEFAULT_JOURNAL_BODY_LIMIT = 64 * 1024
 DEFAULT_JOURNAL_BUDGET = 64 * 1024 * 1024
 MIN_JOURNAL_BODY_LIMIT = 1024
 DEFAULT_MAX_FAULT_RULES = 1_000
+MAX_WEBHOOK_SECONDS = 3600  # the longest webhook delay or timeout: an hour
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -50,6 +53,12 @@ class Settings:
     max_fault_rules: int = DEFAULT_MAX_FAULT_RULES  # fault rules at once; adding more is a 400
     # host names /_mock answers besides IP addresses, localhost and names without a dot
     allowed_hosts: tuple[str, ...] = ()
+    # "fixed:<ISO time>" starts bc_mock's clock frozen at that time; None (or "real"): real time
+    clock: str | None = None
+    webhook_delay: float = 30.0  # seconds of the clock between a change and its notification
+    webhook_collection_threshold: int = 1000  # notifications per subscription before one "collection"
+    webhook_timeout: float = 30.0  # seconds a subscriber has to answer a notification
+    webhook_handshake_timeout: float = 5.0  # seconds a subscriber has to answer the handshake
 
     def __post_init__(self) -> None:
         self.validate()
@@ -70,6 +79,15 @@ class Settings:
         )
         for name, lowest in wholes:
             _check_whole(name, getattr(self, name), lowest)
+        _check_whole("webhook_collection_threshold", self.webhook_collection_threshold, 1)
+        seconds: tuple[tuple[str, float, float], ...] = (
+            ("webhook_delay", 0, MAX_WEBHOOK_SECONDS),
+            ("webhook_timeout", 0.001, MAX_WEBHOOK_SECONDS),
+            ("webhook_handshake_timeout", 0.001, MAX_WEBHOOK_SECONDS),
+        )
+        for name, low, high in seconds:
+            _check_seconds(name, getattr(self, name), low, high)
+        parse_clock_option(self.clock)
         if self.rate_limit is not None:
             parse_limit(self.rate_limit)
         self._validate_journal_bytes()
@@ -127,6 +145,13 @@ class Settings:
                 settings.allowed_hosts = parse_hosts(env["BC_MOCK_ALLOWED_HOSTS"])
             except ValueError as error:
                 raise ValueError(f"BC_MOCK_ALLOWED_HOSTS: {error}") from None
+        settings.clock = env.get("BC_MOCK_CLOCK") or None
+        if env.get("BC_MOCK_WEBHOOK_COLLECTION_THRESHOLD"):
+            settings.webhook_collection_threshold = _number(env, "BC_MOCK_WEBHOOK_COLLECTION_THRESHOLD")
+        for name in ("webhook_delay", "webhook_timeout", "webhook_handshake_timeout"):
+            variable = f"BC_MOCK_{name.upper()}"
+            if env.get(variable):
+                setattr(settings, name, _seconds(env, variable))
         settings.validate()
         return settings
 
@@ -173,6 +198,30 @@ def _check_whole(name: str, value: object, lowest: int) -> None:
     """A ValueError naming the setting unless ``value`` is a whole number of at least ``lowest``."""
     if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
         raise ValueError(f"{name} must be a whole number of at least {lowest}, not {value!r}")
+
+
+def _check_seconds(name: str, value: object, lowest: float, highest: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lowest <= value <= highest:
+        # (NaN fails both comparisons)
+        raise ValueError(f"{name} must be a number of seconds from {lowest:g} to {highest:g}, not {value!r}")
+
+
+def parse_seconds(text: str) -> float:
+    """Seconds from ``30``, ``0.5``; ValueError otherwise."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a number of seconds such as 30 or 0.5, not {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"expected a number of seconds such as 30 or 0.5, not {text!r}")
+    return value
+
+
+def _seconds(env, name: str) -> float:
+    try:
+        return parse_seconds(env[name])
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def _number(env, name: str) -> int:

@@ -1,6 +1,7 @@
-"""The shapes of what bc_mock hands back in Python and in JSON: request journal entries and
-fault rules (``GET /_mock/requests``, ``GET /_mock/faults``, ``MockServer.journal()``,
-``MockServer.faults``). Typed for editors and type checkers; at run time they are plain dicts."""
+"""The shapes of what bc_mock hands back in Python and in JSON: request journal entries, fault
+rules and webhook deliveries (``GET /_mock/requests``, ``GET /_mock/faults``, ``GET
+/_mock/webhooks``, ``MockServer.journal()``, ``MockServer.faults``, ``MockServer.webhooks``).
+Typed for editors and type checkers; at run time they are plain dicts."""
 
 from __future__ import annotations
 
@@ -54,7 +55,48 @@ class FaultRule(TypedDict, total=False):
     every: int
     probability: float
     seed: int | str
+    webhook: str  # "notification", "handshake" or "*": the rule acts on bc_mock's webhook requests
+    url: str  # a glob of the subscriber's URL (with webhook)
     id: str
     hits: int
     matches: int
     expired: bool
+
+
+class Delivery(TypedDict):
+    """One request bc_mock sent to a webhook subscriber (see the README's *Webhooks*)."""
+
+    id: int
+    time: str  # bc_mock's clock when it was sent (a job's scheduled time), ISO 8601 UTC, ending in Z
+    tenant: str
+    environment: str
+    kind: str  # "notification" or "handshake"
+    url: str
+    attempt: int  # 1 for a first try, 2 for the first retry, ...
+    status: int | None  # the subscriber's answer; None when none came
+    error: str | None  # why none came (a timeout, a refused connection, a fault rule)
+    # delivered, lost (a fault rule dropped it), retryScheduled, subscriptionsDeleted; a
+    # handshake's: passed or failed
+    result: str
+    elapsedMs: float
+    subscriptionIds: list[str]
+    headers: dict[str, str]  # those bc_mock sent besides Host and Content-Length
+    answer: str  # the first 1,024 characters of the subscriber's answer
+    faultRule: str | None
+    body: Any  # the JSON sent ({"value": [...]}); None for a handshake
+
+
+class Subscription(TypedDict, total=False):
+    """A webhook subscription as ``GET /_mock/webhooks`` lists it: BC's properties, then bc_mock's."""
+
+    tenant: str
+    environment: str
+    subscriptionId: str
+    notificationUrl: str
+    resource: str
+    clientState: str
+    expirationDateTime: str
+    companyId: str
+    entitySet: str
+    nextJob: str | None  # when the next sending job of its company runs
+    pending: list[dict[str, Any]]  # notifications waiting: recordId, changeType, attempt, due

@@ -10,6 +10,10 @@ A rule is plain JSON (the same keys from HTTP, a ``--faults`` file and Python)::
 * Effects: ``status`` with BC's error body (``error`` overrides code and message) and
   ``headers``; ``delayMs`` (a number or ``[min, max]``) before answering; ``drop`` closes the
   connection with no answer; ``preset`` names one of BC's documented failures (``PRESETS``).
+* Webhooks: a rule with ``webhook`` (``notification``, ``handshake`` or ``*``) acts on bc_mock's
+  own requests to subscribers instead, matched by ``url`` (a glob) and tenant: ``delayMs`` holds
+  the request back, ``status`` answers for the subscriber (it is not sent), ``drop`` loses it (a
+  notification counts as delivered, a handshake gets no answer).
 * Triggers: ``times`` (fire on the first N matches, then expire), ``after`` (let the first N
   matches through), ``every`` (fire on every Nth match), ``probability`` with ``seed`` (a
   seeded generator per rule, so a run repeats the same sequence).
@@ -44,7 +48,9 @@ from bc_mock import errors
 from bc_mock.exceptions import RuleError
 from bc_mock.globs import glob_match, is_literal
 
-MATCH_KEYS = ("method", "path", "tenant", "environment", "header")
+MATCH_KEYS = ("method", "path", "tenant", "environment", "header", "webhook", "url")
+# what a rule with ``webhook`` matches: bc_mock's own requests to a subscriber, not the API's
+WEBHOOK_KINDS = ("notification", "handshake", "*")
 EFFECT_KEYS = ("status", "error", "headers", "delayMs", "drop", "preset")
 TRIGGER_KEYS = ("times", "after", "every", "probability", "seed")
 RULE_KEYS = MATCH_KEYS + EFFECT_KEYS + TRIGGER_KEYS
@@ -105,6 +111,8 @@ class RequestInfo:
     environment: str
     headers: dict[str, str]  # names lower-cased
     in_batch: bool = False  # a $batch operation: it has no connection of its own to drop
+    webhook: str | None = None  # bc_mock's request to a subscriber: "notification" or "handshake"
+    url: str = ""  # that request's URL
 
 
 @dataclass
@@ -143,6 +151,11 @@ class Rule:
     def matches_request(self, info: RequestInfo) -> bool:
         spec = self.spec
         if info.in_batch and self.effect.get("drop"):
+            return False
+        kind = spec.get("webhook")
+        if (kind is None) != (info.webhook is None) or kind not in (None, "*", info.webhook):
+            return False  # an API rule never fires on a webhook, nor a webhook rule on the API
+        if "url" in spec and not glob_match(spec["url"], info.url):
             return False
         if "method" in spec and info.method.upper() not in _methods(spec["method"]):
             return False
@@ -312,6 +325,7 @@ def _validate(spec: object) -> dict:
     if unknown:
         raise RuleError(f"Unknown fault rule key '{unknown[0]}'. Known keys: {', '.join(RULE_KEYS)}.")
     spec = {key: value for key, value in spec.items() if key in RULE_KEYS and value is not None}
+    _check_webhook(spec)
     for key in ("path", "tenant", "environment"):
         if key in spec and not isinstance(spec[key], str):
             raise RuleError(f"'{key}' must be a string (a glob).")
@@ -338,6 +352,24 @@ def _validate(spec: object) -> dict:
             f"A fault rule may hold at most {MAX_RULE_BYTES} bytes of JSON; this one holds {size}."
         )
     return spec
+
+
+def _check_webhook(spec: dict) -> None:
+    """``webhook`` names which of bc_mock's requests to subscribers a rule acts on; ``url`` (a glob
+    of their URL) goes with it, and ``path`` (the API's) does not."""
+    kind = spec.get("webhook")
+    if kind is None:
+        if "url" in spec:
+            raise RuleError(
+                "'url' matches webhook requests: give 'webhook' too (notification, handshake or *)."
+            )
+        return
+    if kind not in WEBHOOK_KINDS:
+        raise RuleError(f"'webhook' must be one of {', '.join(WEBHOOK_KINDS)}, not {kind!r}.")
+    if "url" in spec and not isinstance(spec["url"], str):
+        raise RuleError("'url' must be a string (a glob of the subscriber's URL).")
+    if "path" in spec:
+        raise RuleError("A webhook rule matches the subscriber's URL with 'url', not 'path'.")
 
 
 def _check_header(key: str, name: str, value: str) -> None:

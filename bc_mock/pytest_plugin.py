@@ -61,11 +61,12 @@ def bc_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
 
 @pytest.fixture
 def bc_mock(bc_mock_server: MockServer) -> Iterator[MockServer]:
-    """A bc_mock with fresh data, no fault rules and an empty journal for this test."""
+    """A bc_mock with fresh data, no fault rules, an empty journal, real time on its clock and no
+    webhook subscriptions, for this test."""
     if bc_mock_server.in_process:
         bc_mock_server.reset()
-        yield bc_mock_server
+        yield bc_mock_server.make_current()  # what bc_mock.clock and bc_mock.webhooks drive
         return
-    mock = bc_mock_server.for_tenant()
+    mock = bc_mock_server.for_tenant().make_current()
     yield mock
     mock.reset()  # frees this test's tenant on the shared server: its data, rules and journal

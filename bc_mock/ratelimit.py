@@ -12,12 +12,16 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from bc_mock import errors
 
 
 class RateLimiter:
-    def __init__(self, limit: int, window: float, clock=time.monotonic):
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[str], float] = lambda tenant: time.monotonic()
+    ):
+        """``clock`` gives a tenant's time in seconds (bc_mock's clock: see clock.py)."""
         self.limit = limit
         self.window = window
         self._clock = clock
@@ -26,7 +30,7 @@ class RateLimiter:
 
     def check(self, tenant: str) -> errors.BcError | None:
         """Count one request of ``tenant``; the 429 to answer when it is over the limit."""
-        now = self._clock()
+        now = self._clock(tenant)
         with self._lock:
             seen = self._seen.setdefault(tenant.lower(), deque())
             while seen and seen[0] <= now - self.window:

@@ -16,8 +16,10 @@ journal entries), so running the same test twice against one server gives the sa
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +27,7 @@ import uuid
 from typing import Any, Protocol
 
 from bc_mock.config import Settings
-from bc_mock.contracts import FaultRule, JournalEntry
+from bc_mock.contracts import Delivery, FaultRule, JournalEntry, Subscription
 from bc_mock.exceptions import ControlError, RuleError, ServerUnavailableError
 
 API_VERSION = "v2.0"
@@ -49,6 +51,25 @@ class _Backend(Protocol):
     def rules(self, tenant: str | None) -> list[FaultRule]: ...
     def remove_rule(self, rule_id: str, tenant: str | None) -> None: ...
     def clear_rules(self, tenant: str | None) -> None: ...
+    def clock(self, tenant: str | None) -> dict: ...
+    def move_clock(self, tenant: str | None, body: dict) -> dict: ...
+    def webhooks(self, tenant: str | None) -> dict: ...
+    def flush(self, tenant: str | None) -> dict: ...
+    def clear_deliveries(self, tenant: str | None) -> None: ...
+
+
+# the MockServer the module-level helpers (bc_mock.clock, bc_mock.webhooks) drive by default
+_current: MockServer | None = None
+
+
+def current() -> MockServer:
+    """The MockServer started last in this process and still running (the pytest fixture's)."""
+    if _current is None:
+        raise ServerUnavailableError(
+            "no MockServer is running in this process: start one (or use the bc_mock pytest "
+            "fixture), or pass mock= to say which"
+        )
+    return _current
 
 
 class MockServer:
@@ -92,6 +113,8 @@ class MockServer:
         self._owner = True  # a view made by for_tenant() does not own the server it looks at
         self._started = False
         self.faults = Faults(self)
+        self.clock = MockClock(self)
+        self.webhooks = Webhooks(self)
 
     # --- life cycle -----------------------------------------------------------
 
@@ -101,15 +124,25 @@ class MockServer:
             self._started = True
             if self.attached:
                 self.reset()  # a tenant of its own, from the seed
+        self.make_current()
         return self
 
     def stop(self) -> None:
+        global _current
         if not self._started or not self._owner:
             return
         if self.attached:
             self.reset()  # leaves nothing of this mock's behind on the shared server
         self._backend.stop()
         self._started = False
+        if _current is not None and _current._backend is self._backend:
+            _current = None
+
+    def make_current(self) -> MockServer:
+        """Make this the mock that ``bc_mock.clock`` and ``bc_mock.webhooks`` drive by default."""
+        global _current
+        _current = self
+        return self
 
     def __enter__(self) -> MockServer:  # not typing.Self: that needs Python 3.11
         return self.start()
@@ -160,6 +193,8 @@ class MockServer:
         view.__dict__.update(self.__dict__)
         view.tenant = tenant or _new_tenant()
         view.faults = Faults(view)
+        view.clock = MockClock(view)
+        view.webhooks = Webhooks(view)
         view._owner = False
         return view
 
@@ -271,6 +306,157 @@ class Faults:
         self._mock._backend.clear_rules(self._mock.tenant)
 
 
+class MockClock:
+    """``mock.clock``: bc_mock's clock (see ``bc_mock.clock``). On a mock with a tenant of its own,
+    that tenant's clock: moving it moves no one else's time."""
+
+    def __init__(self, mock: MockServer):
+        self._mock = mock
+
+    def now(self) -> dt.datetime:
+        return _parse_time(self._mock._backend.clock(self._mock.tenant)["now"])
+
+    @property
+    def frozen(self) -> bool:
+        return bool(self._mock._backend.clock(self._mock.tenant)["frozen"])
+
+    def advance(
+        self, seconds: float = 0, *, minutes: float = 0, hours: float = 0, days: float = 0
+    ) -> dt.datetime:
+        """Move the clock forward; whatever became due (webhook deliveries) has run on return."""
+        total = seconds + 60 * minutes + 3600 * hours + 86400 * days
+        return self._move({"advanceSeconds": total})
+
+    def set(self, moment: dt.datetime | str) -> dt.datetime:
+        """Move the clock to ``moment`` (never backwards: ControlError); what became due has run."""
+        text = moment if isinstance(moment, str) else _iso(moment)
+        return self._move({"now": text})
+
+    def freeze(self) -> dt.datetime:
+        return self._move({"frozen": True})
+
+    def unfreeze(self) -> dt.datetime:
+        return self._move({"frozen": False})
+
+    def _move(self, body: dict) -> dt.datetime:
+        return _parse_time(self._mock._backend.move_clock(self._mock.tenant, body)["now"])
+
+
+class Webhooks:
+    """``mock.webhooks``: the subscriptions, and what bc_mock sent to their subscribers."""
+
+    def __init__(self, mock: MockServer):
+        self._mock = mock
+
+    def subscriptions(self) -> list[Subscription]:
+        return self._mock._backend.webhooks(self._mock.tenant)["subscriptions"]
+
+    def deliveries(
+        self,
+        kind: str | None = "notification",
+        url: str | None = None,
+        status: int | None = None,
+        resource: str | None = None,
+        change_type: str | None = None,
+    ) -> list[Delivery]:
+        """What bc_mock sent, oldest first: notifications by default (``kind=None``: handshakes
+        too), those to ``url`` (a glob), answered ``status``, or holding an item whose resource
+        matches ``resource`` (a glob) and whose changeType is ``change_type``."""
+        from bc_mock.globs import glob_match
+
+        found = []
+        for delivery in self._mock._backend.webhooks(self._mock.tenant)["deliveries"]:
+            if kind is not None and delivery["kind"] != kind:
+                continue
+            if url is not None and not glob_match(url, delivery["url"]):
+                continue
+            if status is not None and delivery["status"] != status:
+                continue
+            if (resource or change_type) and not _items(delivery, resource, change_type):
+                continue
+            found.append(delivery)
+        return found
+
+    def flush(self) -> int:
+        """Send every pending notification now, as if the delay had passed; how many POSTs the
+        subscribers took."""
+        return int(self._mock._backend.flush(self._mock.tenant)["delivered"])
+
+    def clear(self) -> None:
+        """Forget the deliveries (subscriptions stay)."""
+        self._mock._backend.clear_deliveries(self._mock.tenant)
+
+    def assert_notified(
+        self, resource: str = "*", change_type: str | None = None, timeout: float = 5.0
+    ) -> dict:
+        """Wait (at most ``timeout`` real seconds) until a notification delivered to a subscriber
+        holds an item whose resource matches ``resource`` (a glob) and whose changeType is
+        ``change_type`` (any if None); return that item. AssertionError, listing what was
+        delivered, if none comes. It does not move the clock: advance it (or flush) first."""
+        __tracebackhide__ = True
+        deadline = time.monotonic() + timeout
+        while True:
+            for delivery in self.deliveries():
+                if delivery["result"] != "delivered":
+                    continue
+                items = _items(delivery, resource, change_type)
+                if items:
+                    return items[0]
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.02)
+        raise AssertionError(
+            f"no notification of {change_type or 'any change'} to {resource} was delivered within "
+            f"{timeout:g} s.\n{self._delivered()}"
+        )
+
+    def _delivered(self) -> str:
+        """What was sent to subscribers, and what is still pending, for an assertion's message."""
+        deliveries = self.deliveries(kind=None)
+        lines = []
+        for d in deliveries:
+            answer = d["status"] if d["status"] is not None else d["error"]
+            items = ", ".join(
+                f"{i['changeType']} {i['resource']}" for i in (d["body"] or {}).get("value", [])
+            )
+            lines.append(
+                f"  {d['time']} {d['kind']} -> {d['url']} ({answer}, {d['result']}) {items}".rstrip()
+            )
+        sent = (
+            f"Sent {len(deliveries)}:\n" + "\n".join(lines) if lines else "Nothing was sent to a subscriber."
+        )
+        pending = sum(len(s["pending"]) for s in self.subscriptions())
+        if pending:
+            sent += (
+                f"\n{pending} notification(s) pending: advance the clock (mock.clock.advance(seconds=30)) "
+                "or flush (mock.webhooks.flush())."
+            )
+        return sent
+
+
+def _items(delivery: Delivery, resource: str | None, change_type: str | None) -> list[dict]:
+    from bc_mock.globs import glob_match
+
+    return [
+        item
+        for item in (delivery["body"] or {}).get("value", [])
+        if (resource is None or glob_match(resource, item["resource"]))
+        and (change_type is None or item["changeType"] == change_type)
+    ]
+
+
+def _iso(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("give an aware datetime (e.g. with tzinfo=datetime.timezone.utc)")
+    return moment.isoformat()
+
+
+def _parse_time(text: str) -> dt.datetime:
+    from bc_mock.clock import parse_iso
+
+    return parse_iso(text)
+
+
 def unknown_rule(rule_id: str) -> ControlError:
     return ControlError(f"There is no fault rule with id '{rule_id}'.")
 
@@ -312,6 +498,7 @@ class _InProcess:
 
         from bc_mock import serving
 
+        self.state.webhooks.stop()
         self._stopping.set()
         self._server.pull_trigger()
         if self._thread is not None:
@@ -352,6 +539,30 @@ class _InProcess:
     def clear_rules(self, tenant: str | None) -> None:
         self.state.faults.clear(tenant)
 
+    def clock(self, tenant: str | None) -> dict:
+        return self.state.clock_json(tenant)
+
+    def move_clock(self, tenant: str | None, body: dict) -> dict:
+        from bc_mock.clock import ClockError, parse_iso
+
+        try:
+            moment = parse_iso(body["now"]) if "now" in body else None
+            return self.state.move_clock(tenant, body.get("advanceSeconds"), moment, body.get("frozen"))
+        except (ClockError, ValueError) as error:
+            raise ControlError(str(error)) from None
+
+    def webhooks(self, tenant: str | None) -> dict:
+        from bc_mock.control.timing import webhooks_json
+
+        return webhooks_json(self.state, tenant)
+
+    def flush(self, tenant: str | None) -> dict:
+        outcome = self.state.webhooks.flush(tenant)
+        return {"delivered": outcome.delivered, "failed": outcome.failed}
+
+    def clear_deliveries(self, tenant: str | None) -> None:
+        self.state.webhooks.log.clear(tenant)
+
 
 class _Attached:
     """A server running elsewhere, driven over its /_mock endpoints (standard library only)."""
@@ -390,6 +601,21 @@ class _Attached:
 
     def clear_rules(self, tenant: str | None) -> None:
         self._control("DELETE", "/_mock/faults", params={"tenant": tenant or "*"})
+
+    def clock(self, tenant: str | None) -> dict:
+        return self._control("GET", "/_mock/clock", params={"tenant": tenant})
+
+    def move_clock(self, tenant: str | None, body: dict) -> dict:
+        return self._control("POST", "/_mock/clock", body=body, params={"tenant": tenant})
+
+    def webhooks(self, tenant: str | None) -> dict:
+        return self._control("GET", "/_mock/webhooks", params={"tenant": tenant})
+
+    def flush(self, tenant: str | None) -> dict:
+        return self._control("POST", "/_mock/webhooks/flush", params={"tenant": tenant})
+
+    def clear_deliveries(self, tenant: str | None) -> None:
+        self._control("DELETE", "/_mock/webhooks/deliveries", params={"tenant": tenant})
 
     def _control(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> Any:
         query = urllib.parse.urlencode(

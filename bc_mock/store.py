@@ -14,11 +14,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+NamespaceKey = tuple[str, str]  # (tenant, environment), lower-cased
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record created, updated or deleted by a committed transaction (webhooks notify them)."""
+
+    namespace: NamespaceKey
+    company_id: str
+    set_name: str
+    record_id: str
+    change: str  # "created", "updated" or "deleted", as BC's notifications name them
+    time: dt.datetime  # the time of the change, as the record's lastModifiedDateTime shows it
 
 
 class TooManyNamespaces(Exception):
@@ -159,12 +174,14 @@ class Company:
     tables: dict[str, Table]
     # the tables still shared with the company this one was copied from (the seed's)
     shared: set[str] = field(default_factory=set)
+    # the (tenant, environment) whose data this is; None for the seed's, which never changes
+    namespace: NamespaceKey | None = None
 
     @property
     def id(self) -> str:
         return self.row.data["id"]
 
-    def copy(self) -> Company:
+    def copy(self, namespace: NamespaceKey | None = None) -> Company:
         """A copy that shares this company's tables until it writes to one (copy-on-write).
 
         A namespace is made on a tenant's first request and after every reset: sharing makes
@@ -173,7 +190,7 @@ class Company:
         """
         for table in self.tables.values():
             table.frozen = True
-        return Company(self.row, dict(self.tables), set(self.tables))
+        return Company(self.row, dict(self.tables), set(self.tables), namespace)
 
     def writable(self, name: str) -> Table:
         """The company's own table ``name``, copied from the shared one on its first write."""
@@ -197,6 +214,8 @@ class Store:
         self._versions = itertools.count(1_000_001)
         self.lock = threading.RLock()
         self._local = threading.local()
+        # told of every committed transaction's changes, under the lock (the webhooks queue them)
+        self.on_commit: Callable[[list[Change]], None] | None = None
 
     def add_seed_company(self, company: Company) -> None:
         """Add a company to the seed (used while fixtures load, before serving)."""
@@ -225,7 +244,7 @@ class Store:
                 if namespace is None:
                     if len(self._namespaces) >= self.max_namespaces:
                         raise TooManyNamespaces(self.max_namespaces)
-                    namespace = Namespace({cid: c.copy() for cid, c in self._seed.items()})
+                    namespace = Namespace({cid: c.copy(key) for cid, c in self._seed.items()})
                     self._namespaces[key] = namespace
         return namespace
 
@@ -261,6 +280,8 @@ class Store:
                 raise
             finally:
                 self._local.transaction = outer
+            if outer is None and tx.changes and self.on_commit is not None:
+                self.on_commit(tx.changes)
 
 
 class Transaction:
@@ -269,21 +290,26 @@ class Transaction:
     def __init__(self, store: Store):
         self._store = store
         self._undo: list[tuple[Table, str, Row | None]] = []
+        self.changes: list[Change] = []  # what the transaction did, for the webhooks
 
     def put(self, table: Table, data: dict) -> Row:
         row = self._store.new_row(data)
         self._undo.append((table, data["id"], table.put(row)))
         return row
 
-    def remove(self, table: Table, key: str) -> None:
-        self._undo.append((table, key, table.discard(key)))
+    def remove(self, table: Table, key: str) -> Row | None:
+        previous = table.discard(key)
+        self._undo.append((table, key, previous))
+        return previous
 
-    def savepoint(self) -> int:
-        return len(self._undo)
+    def savepoint(self) -> tuple[int, int]:
+        return len(self._undo), len(self.changes)
 
-    def rollback(self, savepoint: int = 0) -> None:
+    def rollback(self, savepoint: tuple[int, int] = (0, 0)) -> None:
         """Undo the writes made since ``savepoint`` (by default, all of them)."""
-        while len(self._undo) > savepoint:
+        undo_mark, changes_mark = savepoint
+        del self.changes[changes_mark:]
+        while len(self._undo) > undo_mark:
             table, key, previous = self._undo.pop()
             if previous is None:
                 table.discard(key)

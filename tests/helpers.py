@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import http.server
 import json
 import os
 import queue
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -324,3 +326,31 @@ JOURNAL_ENTRY_KEYS = {
     "fault",
     "batchId",
 }
+
+
+class _TokenEcho(http.server.BaseHTTPRequestHandler):
+    """A webhook subscriber that passes BC's handshake (it echoes the validation token) and
+    answers every notification 200."""
+
+    def do_POST(self) -> None:
+        token = parse_qs(urlsplit(self.path).query).get("validationToken", [""])[0].encode()
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(token)))
+        self.end_headers()
+        self.wfile.write(token)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def token_echo_server() -> Iterator[http.server.ThreadingHTTPServer]:
+    """A running _TokenEcho subscriber on 127.0.0.1 (``server.server_port``); shut down after."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TokenEcho)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -123,7 +123,7 @@ def test_rate_limit_from_the_environment(serve):
 def test_the_window_slides_request_by_request():
     """BC's window slides: a request leaves it SECONDS after it came (a clock the test controls)."""
     now = [100.0]
-    limiter = RateLimiter(2, 10, clock=lambda: now[0])
+    limiter = RateLimiter(2, 10, clock=lambda tenant: now[0])
     assert limiter.check("t") is None
     now[0] = 104.0
     assert limiter.check("T") is None  # tenants are case-insensitive, as in the URL

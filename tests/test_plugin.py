@@ -65,7 +65,7 @@ def test_each_test_gets_fresh_data_no_faults_and_an_empty_journal(pytester: pyte
 
 def test_the_plugin_is_active_without_any_configuration(pytester: pytest.Pytester):
     result = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
-    result.stdout.fnmatch_lines(["*bc_mock*", "*fresh data, no fault rules and an empty journal*"])
+    result.stdout.fnmatch_lines(["*bc_mock*", "*fresh data, no fault rules, an empty journal*"])
     help_result = pytester.runpytest_subprocess("--help")
     help_result.stdout.fnmatch_lines(["*--bc-mock-fixtures=PATH*", "*--bc-mock-url=URL*"])
 

@@ -30,6 +30,7 @@ class Target:
     parent: dict | None = None  # the record whose navigation the collection is
     link: tuple[str, str] | None = None  # (field, value) every record of the collection has
     key: str | None = None
+    records: list[Row] | None = None  # the collection's records, when they are not a company's
 
     def belongs(self, version: str, data: dict) -> bool:
         if not self.entity.visible(version, data):

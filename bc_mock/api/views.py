@@ -148,6 +148,7 @@ class ApiCall:
         self.state = state
         self.store = state.store
         self.version = version
+        self.tenant, self.environment = tenant, environment
         self.namespace = state.store.namespace(tenant, environment)
         self.rest = rest
         self.body = _Body(None, None)  # a write's body, read by handle() before the lock
@@ -163,6 +164,10 @@ class ApiCall:
             return self.service_document()
         if rest in ("$metadata", "$batch"):
             return self.metadata() if rest == "$metadata" else self.batch()
+        if rest.partition("(")[0] == "subscriptions":
+            from bc_mock.webhooks import api as subscriptions_api  # loads with the first subscription
+
+            return subscriptions_api.handle(self, rest)
         req = self.request
         url = _RequestUrl(req)
         segments = split_segments(self.rest, url)
@@ -187,18 +192,26 @@ class ApiCall:
                 target = resolve(self.namespace, self.version, segments, url)
                 self.check_method(target, method)
                 assert target.company is not None  # check_method: only a company's sets take writes
-                view = CompanyView(target.company, tx, self.version)
+                view = CompanyView(target.company, tx, self.version, self.now())
                 answer = getattr(self, method.lower())(target, view)
             return answer.response()
         target = resolve(self.namespace, self.version, segments, url)
         raise self.not_allowed(target, method)
+
+    @property
+    def namespace_key(self) -> tuple[str, str]:
+        return self.tenant.lower(), self.environment.lower()
+
+    def now(self):
+        """The time on the clock of this request's tenant (see clock.py)."""
+        return self.state.clocks.now(self.tenant)
 
     # --- reads -----------------------------------------------------------
 
     def service_document(self) -> Response:
         if request.method not in ("GET", "HEAD"):
             raise errors.not_found_url(request.url)
-        sets = [{"name": "companies", "kind": "EntitySet", "url": "companies"}]
+        sets = [{"name": name, "kind": "EntitySet", "url": name} for name in ("companies", "subscriptions")]
         return respond({"@odata.context": f"{self.api_root}/$metadata", "value": sets})
 
     def metadata(self) -> Response:
@@ -259,6 +272,8 @@ class ApiCall:
         return f"{request.base_url}?{urlencode(args, quote_via=quote, safe=NEXT_LINK_SAFE)}"
 
     def _rows(self, target: Target) -> list:
+        if target.records is not None:  # a tenant-level set's, found by whoever made the target
+            return target.records
         if target.entity.name == "companies":
             rows = [company.row for company in list(self.namespace.companies.values())]
         else:

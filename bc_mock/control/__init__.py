@@ -262,3 +262,7 @@ def list_requests() -> Response:
 def clear_requests() -> Response:
     _state().journal.clear(_tenant())
     return Response(status=204)
+
+
+# the clock's and the webhooks' endpoints, on this blueprint
+from bc_mock.control import timing  # noqa: E402,F401

@@ -8,6 +8,7 @@ from bc_mock.entities.model import VERSIONS, EntitySet, Navigation, Prop
 from bc_mock.entities.payments import customer_payments
 from bc_mock.entities.reference_data import accounts, companies, customers, sales_invoices
 from bc_mock.entities.sales_invoice_lines import sales_invoice_lines
+from bc_mock.entities.subscriptions import subscriptions
 
 REGISTRY: dict[str, EntitySet] = {
     entity.name: entity
@@ -20,6 +21,7 @@ REGISTRY: dict[str, EntitySet] = {
         dimensions,
         customer_payment_journals,
         customer_payments,
+        subscriptions,
     )
 }
 

@@ -92,6 +92,8 @@ class EntitySet:
     description: str = ""
     # whether its records carry an @odata.etag (BC's companies do not: recorded, BC 25.4)
     etag: bool = True
+    # the property that names a record (BC's OData key): a GUID, "id", for all but subscriptions
+    key: str = "id"
     # in fixture files, this set's records sit inside each record of this parent set, under the
     # set's name (a journal's "customerPayments"); None: at the top of a company's fixture
     nested_in: str | None = None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bc_mock import errors
 from bc_mock.entities.kinds import BLANK_GUID, to_millis
+from bc_mock.store import Change
 
 if TYPE_CHECKING:
     from bc_mock.store import Company, Row, Table, Transaction
@@ -57,11 +58,19 @@ class FieldError(errors.BcError):
 
 
 class CompanyView:
-    def __init__(self, company: Company, tx: Transaction | None, version: str):
+    """One company's data inside one transaction, at one moment.
+
+    ``now`` is the time of the request's changes (bc_mock's clock, see clock.py), at the
+    precision BC keeps: every record the request writes shows it as its lastModifiedDateTime.
+    """
+
+    def __init__(
+        self, company: Company, tx: Transaction | None, version: str, now: dt.datetime | None = None
+    ):
         self.company = company
         self.tx = tx
         self.version = version
-        self.now = to_millis(dt.datetime.now(dt.timezone.utc))  # the time of this change, as BC keeps it
+        self.now = to_millis(now or dt.datetime.now(dt.timezone.utc))
 
     @property
     def company_id(self) -> str:
@@ -90,11 +99,21 @@ class CompanyView:
 
     def put(self, set_name: str, data: dict) -> Row:
         assert self.tx is not None, "writes need a transaction"
-        return self.tx.put(self.company.writable(set_name), data)
+        table = self.company.writable(set_name)
+        previous = table.get(data["id"])
+        if previous is None or previous.data != data:  # writing a record back unchanged is no change
+            self._changed(set_name, data["id"], "created" if previous is None else "updated")
+        return self.tx.put(table, data)
 
     def remove(self, set_name: str, key: str) -> None:
         assert self.tx is not None, "writes need a transaction"
-        self.tx.remove(self.company.writable(set_name), key)
+        if self.tx.remove(self.company.writable(set_name), key) is not None:
+            self._changed(set_name, key, "deleted")
+
+    def _changed(self, set_name: str, key: str, change: str) -> None:
+        namespace = self.company.namespace
+        if namespace is not None and self.tx is not None:  # the seed's companies notify no one
+            self.tx.changes.append(Change(namespace, self.company.id, set_name, key, change, self.now))
 
 
 class Rules:

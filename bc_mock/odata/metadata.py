@@ -111,14 +111,14 @@ def _property(
 def _computed(entity: EntitySet, prop: Prop, version: str) -> bool:
     """Read-only to clients: the server sets it. Not the key: v2.0 takes a client's id on
     create, and generic clients expect the key among the properties they may send."""
-    return prop.name != "id" and not prop.client_writable(version, creating=True)
+    return prop.name != entity.key and not prop.client_writable(version, creating=True)
 
 
 def _entity_type(
     schema: ET.Element, entity: EntitySet, version: str, complex_types: dict, enum_types: dict
 ) -> None:
     entity_type = _element(schema, "EntityType", Name=entity.type_name)
-    _element(_element(entity_type, "Key"), "PropertyRef", Name="id")
+    _element(_element(entity_type, "Key"), "PropertyRef", Name=entity.key)
     for prop in entity.props_for(version):
         length = prop.declared_length(version)
         element = _property(entity_type, prop.name, prop.kind, version, prop.nullable, length)

@@ -58,11 +58,12 @@ def _nulls_first(value: object) -> tuple:
 
 
 def sort_values(entity: EntitySet, orderby: tuple[tuple[str, bool], ...]) -> Callable[[dict], tuple]:
-    """The values a record is ordered by, id last."""
+    """The values a record is ordered by, its key last."""
+    key = entity.key
     if orderby:
         names = [name for name, _ in orderby]
-        return lambda data: (*(data.get(name) for name in names), data["id"])
-    return lambda data: (entity.sort_key(data), data["id"])
+        return lambda data: (*(data.get(name) for name in names), data[key])
+    return lambda data: (entity.sort_key(data), data[key])
 
 
 def order_key(orderby: tuple[tuple[str, bool], ...]) -> Callable[[tuple], tuple]:
@@ -90,7 +91,7 @@ def after(rows: list[Row], token: str, entity: EntitySet, orderby: tuple[tuple[s
     values, key = sort_values(entity, orderby), order_key(orderby)
     position = decode_token(token)
     # what a position of this order holds: the sort values of a blank record, by type
-    model = values(entity.blank_record(id=""))
+    model = values(entity.blank_record(**{entity.key: ""}))
     if not _fits(position, model):
         raise invalid_token(token)
     try:

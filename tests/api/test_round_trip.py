@@ -10,7 +10,8 @@ from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.kinds import Code, Text
 from tests.helpers import BcClient
 
-WRITABLE = [entity for entity in REGISTRY.values() if "PATCH" in entity.methods]
+# a company's sets; subscriptions take a PATCH as a renewal (tests/webhooks)
+WRITABLE = [entity for entity in REGISTRY.values() if "PATCH" in entity.methods and entity.company_scoped]
 
 
 def _list_url(client: BcClient, entity: EntitySet) -> str:

@@ -8,6 +8,7 @@ Quick start and the installation commands by tests/examples/test_quick_start.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -22,7 +23,9 @@ import yaml
 import bc_mock.app
 import bc_mock.server
 from bc_mock.cli import build_parser
+from bc_mock.clock import parse_iso
 from bc_mock.config import Settings
+from tests.helpers import token_echo_server
 
 ROOT = Path(__file__).parent.parent.parent
 README = (ROOT / "README.md").read_text()
@@ -168,6 +171,44 @@ def test_the_request_journal_example_runs_twice(fresh_server):
         output = run_sh(block, fresh_server)
         assert '"method":"GET"' in output and '"apiPath":"companies"' in output
         assert requests.get(f"{fresh_server}/_mock/requests").json() == {"value": []}
+
+
+# --- Webhooks ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def receiver_url():
+    with token_echo_server() as server:
+        yield f"http://127.0.0.1:{server.server_port}/hooks/bc"
+
+
+def test_the_webhook_curl_examples_run_twice(fresh_server, receiver_url):
+    subscribe, faults, clock = blocks("## Webhooks", "sh")
+    for _ in RUNS:
+        # the subscription example, with a receiver that answers the handshake as a real one must
+        created = json.loads(
+            run_sh(subscribe.replace("https://receiver.example/hooks/bc", receiver_url), fresh_server)
+        )
+        assert created["notificationUrl"] == receiver_url
+        assert created["resource"].endswith("/customers") and len(created["subscriptionId"]) == 32
+        requests.post(f"{fresh_server}/_mock/reset")
+        lines = run_sh(faults, fresh_server).splitlines()
+        assert [rule["webhook"] for rule in json.loads(lines[0])] == ["notification", "notification"]
+        assert json.loads(lines[1]) == {"delivered": 0, "failed": 0}
+        assert json.loads(lines[2]) == {"subscriptions": [], "deliveries": []}
+        frozen, moved, read = (json.loads(line) for line in run_sh(clock, fresh_server).splitlines())
+        assert frozen["frozen"] is True and read == moved
+        assert parse_iso(moved["now"]) - parse_iso(frozen["now"]) == dt.timedelta(hours=1)
+        assert requests.get(f"{fresh_server}/_mock/clock").json()["frozen"] is False
+
+
+def test_the_webhook_pytest_example_passes_twice(pytester: pytest.Pytester):
+    (test_file,) = blocks("## Webhooks", "python")
+    assert "httpserver" in test_file and "clock.advance" in test_file
+    pytester.makepyfile(test_webhooks=test_file)
+    for _ in RUNS:
+        result = pytester.runpytest("-p", "no:cacheprovider")
+        result.assert_outcomes(passed=2)
 
 
 # --- reference sections ----------------------------------------------------------------------------
