@@ -29,7 +29,7 @@ from flask.blueprints import BlueprintSetupState
 from bc_mock import __version__, errors
 from bc_mock.exceptions import RuleError
 from bc_mock.faults import EVERY_TENANT, NO_TENANT
-from bc_mock.journal import parse_time, strict_dumps
+from bc_mock.journal import PARSED, SUMMARY, parse_time, strict_dumps
 
 ALL_TENANTS = "*"  # ?tenant=* : every tenant
 
@@ -240,6 +240,37 @@ def delete_fault(rule_id: str) -> Response:
 
 @bp.get("/requests")
 def list_requests() -> Response:
+    """The journal's entries, oldest first; with ``limit``, the newest N and whether there are
+    older ones (``more``). See ``_journal_filters`` for the query parameters."""
+    limit = _whole("limit", minimum=1)
+    summary = _flag("summary")
+    entries, older = _state().journal.select(
+        **_journal_filters(), exact=True, limit=limit, bodies=SUMMARY if summary else PARSED
+    )
+    payload: dict = {"value": entries}
+    if limit is not None:
+        payload["more"] = older
+    return _json(payload)
+
+
+@bp.get("/requests/<int:entry_id>")
+def get_request(entry_id: int) -> Response:
+    """One entry, whole (404 once the journal no longer holds it)."""
+    (entries, _) = _state().journal.select(after=entry_id - 1, before=entry_id + 1, exact=True)
+    if not entries:
+        raise errors.BcError(
+            404,
+            "BadRequest_NotFound",
+            f"The request journal holds no entry {entry_id}: it keeps the most recent requests "
+            "(--journal-size, --journal-budget), and a reset or DELETE /_mock/requests empties it.",
+        )
+    return _json(entries[0])
+
+
+def _journal_filters() -> dict:
+    """The journal's filters from the query: ``method``, ``path`` (a glob), ``status`` (``429`` or
+    ``4xx``), ``since`` (a time), ``tenant``, ``fault`` (a rule's id, or ``*``: any rule),
+    ``batch`` (the id of a ``$batch``'s entry: its operations), ``after`` and ``before`` (ids)."""
     since = request.args.get("since")
     try:
         since_time = parse_time(since) if since else None
@@ -247,15 +278,35 @@ def list_requests() -> Response:
         raise errors.bad_request(
             f"'since' must be an ISO 8601 time, such as 2026-01-05T09:00:00Z: {since!r}"
         ) from None
-    entries = _state().journal.entries(
-        method=request.args.get("method"),
-        path=request.args.get("path"),
-        status=request.args.get("status"),
-        since=since_time,
-        tenant=_tenant(),
-        exact=True,
-    )
-    return _json({"value": entries})
+    return {
+        "method": request.args.get("method"),
+        "path": request.args.get("path"),
+        "status": request.args.get("status"),
+        "since": since_time,
+        "tenant": _tenant(),
+        "fault": request.args.get("fault") or None,
+        "batch": _whole("batch"),
+        "after": _whole("after"),
+        "before": _whole("before"),
+    }
+
+
+def _whole(name: str, minimum: int = 0) -> int | None:
+    """A whole-number query parameter (None when absent); a 400 naming it otherwise."""
+    text = request.args.get(name)
+    if text is None:
+        return None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18 and int(text) >= minimum):
+        raise errors.bad_request(f"'{name}' must be a whole number of at least {minimum}, not {text[:40]!r}.")
+    return int(text)
+
+
+def _flag(name: str) -> bool:
+    text = request.args.get(name, "false").strip().lower()
+    if text not in ("true", "false", "1", "0"):
+        raise errors.bad_request(f"'{name}' must be true or false, not {text[:40]!r}.")
+    return text in ("true", "1")
 
 
 @bp.delete("/requests")
