@@ -26,10 +26,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 
-from bc_mock import __version__, errors
+from bc_mock import __version__, errors, jsonio
+from bc_mock.control import data
 from bc_mock.exceptions import RuleError
 from bc_mock.faults import EVERY_TENANT, NO_TENANT
-from bc_mock.journal import PARSED, SUMMARY, parse_time, strict_dumps
+from bc_mock.journal import PARSED, SUMMARY, TEXT, parse_time, strict_dumps
 
 ALL_TENANTS = "*"  # ?tenant=* : every tenant
 
@@ -55,16 +56,7 @@ def _apply_limits(setup: BlueprintSetupState) -> None:
 @bp.before_request
 def guard() -> None:
     """Refuse a /_mock request a web page could have made (see the module's docstring)."""
-    host = _host_name(request.host)
-    if not _local_host(host) and not _allowed_host(host, _state().settings.allowed_hosts):
-        raise errors.BcError(
-            403,
-            "Authorization_HostNotAllowed",
-            f"The /_mock endpoints answer requests addressed to an IP address, localhost or a name "
-            f"without a dot (such as a container's), not to '{host}': a web page could reach them "
-            f"through DNS rebinding. To allow that name, start bc-mock with --allowed-hosts {host} "
-            "(BC_MOCK_ALLOWED_HOSTS).",
-        )
+    refuse_foreign_host()
     origin = request.headers.get("Origin")
     own = f"{request.scheme}://{request.host}"
     if request.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site" or (
@@ -83,6 +75,21 @@ def guard() -> None:
             "BadRequest_UnsupportedMediaType",
             "The /_mock endpoints take JSON bodies only: send Content-Type: application/json, not "
             f"'{request.headers.get('Content-Type', '')}'.",
+        )
+
+
+def refuse_foreign_host() -> None:
+    """403 for a request addressed to a name a web page could have pointed at this machine
+    (DNS rebinding): not an IP address, localhost, a name without a dot, nor --allowed-hosts."""
+    host = _host_name(request.host)
+    if not _local_host(host) and not _allowed_host(host, _state().settings.allowed_hosts):
+        raise errors.BcError(
+            403,
+            "Authorization_HostNotAllowed",
+            f"The /_mock endpoints answer requests addressed to an IP address, localhost or a name "
+            f"without a dot (such as a container's), not to '{host}': a web page could reach them "
+            f"through DNS rebinding. To allow that name, start bc-mock with --allowed-hosts {host} "
+            "(BC_MOCK_ALLOWED_HOSTS).",
         )
 
 
@@ -267,6 +274,15 @@ def get_request(entry_id: int) -> Response:
     return _json(entries[0])
 
 
+@bp.get("/requests.har")
+def requests_har() -> Response:
+    """The journal (with the same filters as /_mock/requests) as an HTTP Archive 1.2."""
+    from bc_mock import har
+
+    entries = _state().journal.entries(**_journal_filters(), bodies=TEXT)
+    return _json(har.archive(entries))
+
+
 def _journal_filters() -> dict:
     """The journal's filters from the query: ``method``, ``path`` (a glob), ``status`` (``429`` or
     ``4xx``), ``since`` (a time), ``tenant``, ``fault`` (a rule's id, or ``*``: any rule),
@@ -313,3 +329,27 @@ def _flag(name: str) -> bool:
 def clear_requests() -> Response:
     _state().journal.clear(_tenant())
     return Response(status=204)
+
+
+# --- what the store holds (the dashboard's data view) ------------------------
+
+
+@bp.get("/data")
+def list_namespaces() -> Response:
+    """The (tenant, environment) pairs that hold data (made by a request), sorted."""
+    return _json(data.namespaces(_state().store))
+
+
+@bp.get("/data/<tenant>/<environment>")
+def namespace_overview(tenant: str, environment: str) -> Response:
+    """Its companies, and how many records each of their sets lists (API v2.0)."""
+    return _json(data.overview(_state().store, tenant, environment))
+
+
+@bp.get("/data/<tenant>/<environment>/companies(<company>)/<set_name>")
+def set_records(tenant: str, environment: str, company: str, set_name: str) -> Response:
+    """A page of a company's set, read and rendered as the API reads and renders it (v2.0);
+    ``$top`` (50 by default, at most 1000), ``$skip``, ``$filter``, ``$orderby``, ``$select``."""
+    page = data.records(_state().store, tenant, environment, company, set_name, request.args)
+    # written as the API writes its answers (decimals exactly as stored)
+    return Response(jsonio.dumps(page), content_type="application/json")
