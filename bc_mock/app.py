@@ -16,6 +16,7 @@ from bc_mock.api.views import bp as api_bp
 from bc_mock.clock import Clocks, parse_clock_option
 from bc_mock.config import Settings, parse_limit
 from bc_mock.control import bp as control_bp
+from bc_mock.dashboard import bp as dashboard_bp
 from bc_mock.exceptions import RuleError
 from bc_mock.faults import FaultSet, load_rules
 from bc_mock.journal import Journal
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     limits.install(app, hooks.API_BLUEPRINT)
     hooks.install(app, _render)
     app.register_blueprint(control_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     app.after_request(_bc_headers)
     app.register_error_handler(errors.BcError, _render_bc_error)

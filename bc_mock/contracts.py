@@ -24,6 +24,7 @@ class JournalEntry(TypedDict):
     bodyTruncated: bool  # only its first --journal-body-limit bytes were kept (body is their text)
     status: int | None  # None while served, or when the connection was dropped
     responseBody: Any
+    responseHeaders: dict[str, str] | None  # the answer's headers (None without a recorded answer)
     responseBodySize: int | None  # None without a recorded answer
     responseBodyTruncated: bool
     durationMs: float | None

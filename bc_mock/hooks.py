@@ -198,5 +198,12 @@ def _after(response: Response, state) -> Response:
         return response
     # the raw bytes: the journal parses them only if someone reads the entry
     body = None if response.is_streamed else response.get_data()
-    journal.close_entry(entry, status=response.status_code, responseBody=body, durationMs=duration)
+    # the answer's own header list, not a copy: the app adds BC's request-id to it afterwards
+    journal.close_entry(
+        entry,
+        status=response.status_code,
+        responseBody=body,
+        responseHeaders=response.headers,
+        durationMs=duration,
+    )
     return response

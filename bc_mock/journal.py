@@ -1,8 +1,9 @@
 """The request journal: every BC API request, bounded in entries and in bytes.
 
 An entry is opened when a request arrives (so a slow or dropped request is visible while it
-is served) and closed with the answer. Entries are plain dicts in the public shape (see
-``open_entry``). Memory stays bounded however long the mock runs and whatever it is sent:
+is served) and closed with the answer (its status, body and headers). Entries are plain dicts
+in the public shape (see ``open_entry``). Memory stays bounded however long the mock runs and
+whatever it is sent:
 
 * at most ``size`` entries (``--journal-size``): the oldest go first;
 * each body kept, request and response, at most ``body_limit`` bytes (``--journal-body-limit``):
@@ -19,6 +20,10 @@ the entry is read. What cannot wait is hidden as the entry is made: the headers 
 the operations inside a ``$batch`` body, and a secret of the query string that the answer
 echoes (an error quoting the URL).
 
+A long journal is read a page at a time (``select``: the newest N entries before an id, as
+summaries without headers and bodies): only the entries given back are copied and written out,
+so a page of a full journal costs the page, not the journal.
+
 Listed over HTTP, entries are strict JSON with exact numbers (``strict_dumps``): a body's
 numbers are written as they were sent, and ``NaN`` or ``Infinity`` (which Python's JSON reader
 takes, but JSON has not) as strings.
@@ -26,6 +31,7 @@ takes, but JSON has not) as strings.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import datetime as dt
 import itertools
@@ -33,6 +39,7 @@ import json
 import re
 import threading
 from collections import deque
+from typing import Any
 from urllib.parse import unquote_plus
 
 from bc_mock import jsonio
@@ -47,6 +54,8 @@ MAX_BODY_DEPTH = 64
 REDACTED_HEADERS = ("authorization", "proxy-authorization")
 # ... headers hidden whole ...
 SECRET_HEADERS = ("cookie", "x-api-key", "api-key", "ocp-apim-subscription-key")
+# ... and, in an answer, the cookies it sets (a fault rule's headers may set any)
+SECRET_RESPONSE_HEADERS = ("set-cookie",)
 # ... and query parameters (OAuth's tokens, secrets and authorization codes, API keys)
 SECRET_PARAMETERS = (
     "access_token",
@@ -76,6 +85,14 @@ _BATCH_NEEDLES = (
 ENTRY_OVERHEAD = 1536
 ITEM_OVERHEAD = 160
 OBJECT_OVERHEAD = 64
+# An answer's headers are kept as the answer's own header list, which the app completes after
+# the entry is closed (BC's request-id and Cache-Control): room for those two.
+LATE_HEADERS_OVERHEAD = 2 * ITEM_OVERHEAD + 64
+
+# What ``entries`` gives of each entry's bodies: parsed JSON, their text, or nothing (a summary)
+PARSED, TEXT, SUMMARY = "parsed", "text", "summary"
+# the keys a summary leaves out: what a list of requests does not show
+DETAIL_KEYS = ("headers", "query", "body", "responseBody", "responseHeaders")
 
 
 def iso(moment: dt.datetime) -> str:
@@ -108,6 +125,22 @@ def redact(headers: dict) -> dict:
             value = HIDDEN
         out[name] = value
     return out
+
+
+def redact_response(headers: object) -> dict[str, str]:
+    """An answer's headers (a werkzeug ``Headers``, or pairs) as an object, credentials hidden;
+    a header sent twice is one value, joined with ", "."""
+    out: dict[str, str] = {}
+    for name, value in headers:  # type: ignore[attr-defined]  # Headers or a list of pairs
+        if name in out:
+            out[name] = f"{out[name]}, {value}"
+        else:
+            out[name] = value
+    hidden = redact(out)
+    for name in hidden:
+        if name.lower() in SECRET_RESPONSE_HEADERS:
+            hidden[name] = HIDDEN
+    return hidden
 
 
 def _secret_parameter(name: str) -> bool:
@@ -351,6 +384,7 @@ class Journal:
             environment=fields.get("environment"),
             status=None,
             responseBody=None,
+            responseHeaders=None,  # the answer's headers (werkzeug's Headers), as an object when read
             responseBodySize=None,
             responseBodyTruncated=False,
             durationMs=None,
@@ -395,6 +429,11 @@ class Journal:
             kept, _, cut = self._keep(raw)
             fields.update(responseBody=kept, responseBodySize=size, responseBodyTruncated=cut)
             added = _body_cost(kept)
+        headers = fields.get("responseHeaders")
+        if headers is not None:
+            added += LATE_HEADERS_OVERHEAD + sum(
+                ITEM_OVERHEAD + len(name) + len(value) for name, value in headers
+            )
         with self._lock:
             entry.update(fields)
             if added and isinstance(entry, _Entry):
@@ -437,25 +476,64 @@ class Journal:
         since: dt.datetime | None = None,
         tenant: str | None = None,
         exact: bool = False,
+        **more: Any,
     ) -> list[dict]:
         """Copies of the matching entries, oldest first, credentials hidden.
 
         ``exact``: numbers in bodies as Decimal, as sent (for ``strict_dumps``); else floats.
+        The other keywords are ``select``'s.
+        """
+        return self.select(method, path, status, since, tenant, exact, **more)[0]
+
+    def select(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: str | int | None = None,
+        since: dt.datetime | None = None,
+        tenant: str | None = None,
+        exact: bool = False,
+        *,
+        fault: str | None = None,
+        batch: int | str | None = None,
+        after: int | None = None,
+        before: int | None = None,
+        limit: int | None = None,
+        bodies: str = PARSED,
+    ) -> tuple[list[dict], bool]:
+        """(the matching entries, oldest first, credentials hidden; whether older ones match too).
+
+        Besides ``entries``' filters: ``fault`` (a rule's id: the entries it fired on; ``*``: those
+        any rule fired on), ``batch`` (the operations of the ``$batch`` entry with that id),
+        ``after`` and ``before`` (ids, both excluded), ``limit`` (the newest N of the matches; the
+        second value says whether there are older ones) and ``bodies``: ``PARSED``, ``TEXT`` (each
+        body as the text kept, as it was sent) or ``SUMMARY`` (no headers, query nor bodies).
+        Only the entries given back are copied and written out, so the newest page of a full
+        journal costs the page, not the journal.
         """
         with self._lock:
-            entries = [dict(entry) for entry in self._entries]
-        found = [entry for entry in entries if _matches(entry, method, path, status, since, tenant)]
-        for entry in found:
-            entry["time"] = iso(entry["time"])
-            entry["headers"] = redact(entry["headers"])
-            entry["query"] = redact_query(entry["query"])
-            url = entry["url"]
-            entry["url"] = redact_url(build_url(*url) if isinstance(url, tuple) else url)
-            for name in ("body", "responseBody"):
-                if isinstance(entry[name], bytes):
-                    cut = entry[f"{name}Truncated"]
-                    entry[name] = text_of_prefix(entry[name]) if cut else parse_json(entry[name], exact)
-        return found
+            held = list(self._entries)
+        # ids increase along the journal: a range of ids is a slice
+        low = 0 if after is None else bisect.bisect_right(held, after, key=_entry_id)
+        high = len(held) if before is None else bisect.bisect_left(held, before, key=_entry_id)
+        held = held[low:high]
+        filters = (method, path, status, since, tenant, fault, batch)
+        matching = _all_none(filters)
+        older = False
+        if limit is None:
+            found = held if matching else [entry for entry in held if _matches(entry, *filters)]
+        else:
+            found = []
+            for entry in reversed(held):
+                if matching or _matches(entry, *filters):
+                    if len(found) == limit:
+                        older = True
+                        break
+                    found.append(entry)
+            found.reverse()
+        with self._lock:
+            copies = [dict(entry) for entry in found]
+        return [_written(entry, exact, bodies) for entry in copies], older
 
     def clear(self, tenant: str | None = None) -> None:
         with self._lock:
@@ -490,7 +568,53 @@ def _mapping_cost(mapping: dict) -> int:
     return ITEM_OVERHEAD * len(mapping) + sum(map(len, mapping)) + sum(len(str(v)) for v in mapping.values())
 
 
-def _matches(entry: dict, method, path, status, since, tenant) -> bool:
+def _entry_id(entry: dict) -> int:
+    return entry["id"]
+
+
+def _all_none(values: tuple) -> bool:
+    return all(value is None for value in values)
+
+
+def _written(entry: dict, exact: bool, bodies: str) -> dict:
+    """A copied entry as it is listed: its time as text, credentials hidden, bodies as asked."""
+    entry["time"] = iso(entry["time"])
+    url = entry["url"]
+    entry["url"] = redact_url(build_url(*url) if isinstance(url, tuple) else url)
+    if bodies == SUMMARY:
+        for name in DETAIL_KEYS:
+            del entry[name]
+        return entry
+    entry["headers"] = redact(entry["headers"])
+    entry["query"] = redact_query(entry["query"])
+    answer_headers = entry["responseHeaders"]
+    entry["responseHeaders"] = None if answer_headers is None else redact_response(answer_headers)
+    for name in ("body", "responseBody"):
+        raw = entry[name]
+        if isinstance(raw, bytes):
+            cut = entry[f"{name}Truncated"]
+            if bodies == TEXT:
+                entry[name] = text_of_prefix(raw) if cut else _text(raw)
+            else:
+                entry[name] = text_of_prefix(raw) if cut else parse_json(raw, exact)
+    return entry
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(raw)} bytes, not UTF-8>"
+
+
+def _fault_fired(fault: str, entry: dict) -> bool:
+    """Whether rule ``fault`` fired on the entry's request (``*``: whether any rule did)."""
+    if fault == "*":
+        return bool(entry["faults"]) or entry["fault"] is not None
+    return fault == entry["fault"] or fault in entry["faults"]
+
+
+def _matches(entry: dict, method, path, status, since, tenant, fault=None, batch=None) -> bool:
     if method and entry["method"].upper() != method.upper():
         return False
     if path and not (glob_match(path, entry["apiPath"] or "") or glob_match(path, entry["path"])):
@@ -498,6 +622,10 @@ def _matches(entry: dict, method, path, status, since, tenant) -> bool:
     if status is not None and not status_matches(str(status), entry["status"]):
         return False
     if since is not None and _to_millis(entry["time"]) < since:
+        return False
+    if fault and not _fault_fired(fault, entry):
+        return False
+    if batch is not None and str(entry["batchId"]) != str(batch):
         return False
     return tenant is None or (entry["tenant"] or "").lower() == tenant.lower()
 

@@ -8,13 +8,19 @@
 The server starts once per session (per xdist worker); each test gets fresh data, no fault
 rules and an empty journal. With ``--bc-mock-url`` the tests use a running server (such as
 the container) and each test is isolated on a tenant of its own, so several workers or CI
-jobs can share it.
+jobs can share it. With ``--bc-mock-har DIR``, a test that used the mock and failed leaves
+its requests and the mock's answers in ``DIR/<test>.har`` (an HTTP Archive), for a CI job to
+keep beside its log.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -38,6 +44,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="use the bc_mock server running at URL (e.g. a container) instead of an in-process one; "
         "each test gets a tenant of its own",
     )
+    group.addoption(
+        "--bc-mock-har",
+        default=os.environ.get("BC_MOCK_HAR") or None,
+        metavar="DIR",
+        help="for each failed test that used bc_mock, write its request journal to DIR/<test>.har "
+        "(HTTP Archive 1.2: what it sent, what the mock answered)",
+    )
+
+
+# the reports of a test's phases (setup, call, teardown), kept for the bc_mock fixture's teardown
+_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +86,35 @@ def bc_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
 
 
 @pytest.fixture
-def bc_mock(bc_mock_server: MockServer) -> Iterator[MockServer]:
+def bc_mock(bc_mock_server: MockServer, request: pytest.FixtureRequest) -> Iterator[MockServer]:
     """A bc_mock with fresh data, no fault rules, an empty journal, real time on its clock and no
     webhook subscriptions, for this test."""
     if bc_mock_server.in_process:
         bc_mock_server.reset()
         yield bc_mock_server.make_current()  # what bc_mock.clock and bc_mock.webhooks drive
+        _save_har(request, bc_mock_server)  # the journal since this test's reset
         return
     mock = bc_mock_server.for_tenant().make_current()
     yield mock
+    _save_har(request, mock)  # this test's tenant's entries
     mock.reset()  # frees this test's tenant on the shared server: its data, rules and journal
+
+
+def _save_har(request: pytest.FixtureRequest, mock: MockServer) -> None:
+    """With --bc-mock-har DIR, a failed test's journal as DIR/<its node id, made a file name>.har."""
+    folder = request.config.getoption("bc_mock_har")
+    reports = request.node.stash.get(_REPORTS, {})
+    if not folder or not any(report.failed for report in reports.values()):
+        return
+    path = Path(folder) / f"{har_file_name(request.node.nodeid)}.har"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(mock.har(), indent=2) + "\n", encoding="utf-8")
+
+
+def har_file_name(nodeid: str, limit: int = 150) -> str:
+    """A test's node id as a file name: letters, digits, dots, hyphens and underscores; a long
+    one cut, with a hash of the whole so that two long ids stay apart."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", nodeid).strip("_.") or "test"
+    if len(name) > limit:
+        name = f"{name[: limit - 9]}-{hashlib.sha1(nodeid.encode()).hexdigest()[:8]}"
+    return name

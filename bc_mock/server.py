@@ -51,6 +51,7 @@ class _Backend(Protocol):
     def rules(self, tenant: str | None) -> list[FaultRule]: ...
     def remove_rule(self, rule_id: str, tenant: str | None) -> None: ...
     def clear_rules(self, tenant: str | None) -> None: ...
+    def har(self, tenant: str | None) -> dict: ...
     def clock(self, tenant: str | None) -> dict: ...
     def move_clock(self, tenant: str | None, body: dict) -> dict: ...
     def webhooks(self, tenant: str | None) -> dict: ...
@@ -228,6 +229,12 @@ class MockServer:
     ) -> list[JournalEntry]:
         """The same as ``journal()`` (its earlier name, kept working)."""
         return self.journal(method, path, status, since)
+
+    def har(self) -> dict:
+        """The journal as an HTTP Archive 1.2 (only this mock's tenant's entries when it has a
+        tenant of its own), as ``GET /_mock/requests.har`` gives it: write it to a ``.har`` file
+        to open it in a browser's dev tools or a HAR viewer."""
+        return self._backend.har(self.tenant)
 
     def clear_journal(self) -> None:
         """Empty the journal (only this mock's tenant's entries when it has a tenant of its own)."""
@@ -526,6 +533,12 @@ class _InProcess:
     def clear_journal(self, tenant: str | None) -> None:
         self.state.journal.clear(tenant)
 
+    def har(self, tenant: str | None) -> dict:
+        from bc_mock import har
+        from bc_mock.journal import TEXT
+
+        return har.archive(self.state.journal.entries(tenant=tenant, bodies=TEXT))
+
     def add_rule(self, rule: dict) -> FaultRule:
         return self.state.faults.add(rule, self.settings.max_fault_rules).to_json()
 
@@ -587,6 +600,9 @@ class _Attached:
 
     def clear_journal(self, tenant: str | None) -> None:
         self._control("DELETE", "/_mock/requests", params={"tenant": tenant})
+
+    def har(self, tenant: str | None) -> dict:
+        return self._control("GET", "/_mock/requests.har", params={"tenant": tenant})
 
     def add_rule(self, rule: dict) -> FaultRule:
         return self._control("POST", "/_mock/faults", body=rule)

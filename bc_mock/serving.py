@@ -261,7 +261,13 @@ def _journal_refusal(app: Flask, request: Any, status: int, body: bytes) -> None
         environment=args.get("environment", "production"),
         batch_id=None,
     )
-    journal.close_entry(entry, status=status, responseBody=body, durationMs=0.0)
+    journal.close_entry(
+        entry,
+        status=status,
+        responseBody=body,
+        responseHeaders=[("Content-Type", "application/json")],
+        durationMs=0.0,
+    )
 
 
 class _Channel(HTTPChannel):

@@ -251,6 +251,20 @@ class Store:
     def namespace_count(self) -> int:
         return len(self._namespaces)
 
+    def namespace_keys(self) -> list[tuple[str, str]]:
+        """(tenant, environment) of each namespace in use (made by a request), lower-cased, sorted."""
+        with self.lock:
+            return sorted(self._namespaces)
+
+    def existing_namespace(self, tenant: str, environment: str) -> Namespace | None:
+        """The namespace of (tenant, environment) if one is in use; None otherwise (none is made)."""
+        return self._namespaces.get((tenant.lower(), environment.lower()))
+
+    def seed_view(self) -> Namespace:
+        """The seed's companies as a namespace to read, never to write: what a (tenant,
+        environment) holds before its first request, without making a namespace for it."""
+        return Namespace(dict(self._seed))
+
     def reset(self, tenant: str | None = None) -> None:
         """Put every namespace back to the seed (or only those of ``tenant``, freeing its data)."""
         with self.lock:

@@ -17,8 +17,10 @@ from pathlib import Path
 from benchmarks.client import load_main
 from benchmarks.report import build_rows, print_table
 from benchmarks.scenarios import (
+    DASHBOARD_ENTRIES,
     child_json,
     inprocess_main,
+    measure_dashboard,
     measure_http_reset,
     measure_memory_flat,
     measure_noisy_neighbour,
@@ -29,7 +31,7 @@ from benchmarks.scenarios import (
     scale_server_main,
 )
 
-SECTIONS = ("startup", "reset", "throughput", "scale", "memory", "noisy")
+SECTIONS = ("startup", "reset", "throughput", "scale", "memory", "noisy", "dashboard")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Measure bc_mock's start-up, reset, throughput and scale against its targets "
+        description="Measure bc_mock's start-up, reset, throughput, scale and dashboard against its targets "
         "and print a table (a few minutes on 2 cores; --quick for a shorter run).",
     )
     parser.add_argument("--quick", action="store_true", help="fewer rounds, shorter runs, no 1M data set")
@@ -86,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         if "noisy" in args.only:
             say("noisy neighbour")
             figures["noisy_neighbour"] = measure_noisy_neighbour(2 if quick else 5, 3.0 if quick else 5.0)
+        if "dashboard" in args.only:
+            say(f"dashboard over {DASHBOARD_ENTRIES:,} journal entries")
+            figures["dashboard"] = measure_dashboard(DASHBOARD_ENTRIES, 3 if quick else 7)
     figures["machine"]["load_after"] = os.getloadavg()
     rows = build_rows(figures)
     figures["table"] = [row.__dict__ for row in rows]

@@ -1,4 +1,5 @@
-"""What is measured: start-up, reset, throughput, scale and memory, each in servers of their own.
+"""What is measured: start-up, reset, throughput, scale, memory and the dashboard, each in servers
+of their own.
 
 Every server runs in a process of its own (``Child``): ``python -m bc_mock``, the hello-world
 Flask app (``HELLO_APP``, served by waitress as bc-mock is), or a server holding a generated
@@ -534,6 +535,84 @@ def measure_noisy_neighbour(rounds: int, duration: float) -> dict:
             "noise": noise_counts,
         }
     finally:
+        child.stop()
+
+
+# --- the dashboard: its first screen over a full journal, in a real browser ----------------------
+
+DASHBOARD_ENTRIES = 10_000  # the journal's default size: a full journal
+FIRST_ROWS = "bc_mock:first-rows"  # the mark the page sets when its requests table shows its rows
+DASHBOARD_LIST = "/_mock/requests?summary=true&limit=100"  # what the page asks for first
+
+
+def headless_chromium():
+    """A selenium driver of headless Chromium, or None (and why) where there is none."""
+    import os
+    import shutil
+
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        return None, "selenium is not installed (pip install -e '.[test]')"
+    browser = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    driver = shutil.which("chromedriver")
+    if browser is None or driver is None:
+        return None, "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"
+    options = Options()
+    options.binary_location = browser
+    for argument in ("--headless=new", "--window-size=1440,900", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    if os.geteuid() == 0:
+        options.add_argument("--no-sandbox")
+    return webdriver.Chrome(options=options, service=Service(executable_path=driver)), ""
+
+
+def measure_dashboard(entries: int, runs: int) -> dict:
+    """/_mock/ opened in headless Chromium with ``entries`` requests in the journal: the time from
+    the navigation's start to the mark the page sets once its requests table shows its first rows
+    (the Performance API's clock), for ``runs`` loads one after the other (the first with the
+    browser's cache empty); and the server's time for the list the page asks for first."""
+    child = Child(bc_mock_argv())
+    driver = None
+    try:
+        connection = Connection(child.port)
+        raws = [request_bytes("GET", f"{JOURNAL_BY_ID}?n={n}", child.port) for n in range(100)]
+        timed_requests(connection, raws, entries)
+        status, body = connection.send(request_bytes("GET", "/_mock/health", child.port))
+        held = json.loads(body)["journal"]["entries"]
+        assert status == 200 and held == entries, (status, held)
+        listed = statistics.median(
+            timed_requests(connection, [request_bytes("GET", DASHBOARD_LIST, child.port)], 50)
+        )
+        connection.close()
+        driver, why = headless_chromium()
+        if driver is None:
+            return {"skipped": why, "list_ms": listed, "entries": held}
+        loads, rows = [], 0
+        for _ in range(runs):
+            driver.get("about:blank")
+            driver.get(f"{child.url}/_mock/")
+            deadline = time.monotonic() + 30
+            script = f"return performance.getEntriesByName('{FIRST_ROWS}').map(mark => mark.startTime)[0]"
+            while (shown := driver.execute_script(script)) is None:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the dashboard did not show its first rows within 30 s")
+                time.sleep(0.01)
+            loads.append(shown)
+            rows = driver.execute_script("return document.querySelectorAll('#requests-body tr').length")
+        return {
+            "entries": held,
+            "first_screen_ms": statistics.median(loads),
+            "first_load_ms": loads[0],
+            "loads_ms": [round(load, 1) for load in loads],
+            "rows_drawn": rows,
+            "list_ms": listed,
+        }
+    finally:
+        if driver is not None:
+            driver.quit()
         child.stop()
 
 

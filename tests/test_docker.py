@@ -307,6 +307,13 @@ def test_serves_the_bc_api(container):
     assert bad.json()["error"]["code"] == "BadRequest"
 
 
+def test_serves_the_dashboard_from_the_wheel(container):
+    page = requests.get(f"{container.url}/_mock/", timeout=5)
+    assert page.status_code == 200 and "<title>bc_mock dashboard</title>" in page.text
+    for name in ("dashboard.js", "dashboard.css", "favicon.svg"):
+        assert requests.get(f"{container.url}/_mock/static/{name}", timeout=5).status_code == 200, name
+
+
 def test_runs_as_a_non_root_user(container):
     # PID 1 is the server itself (exec form), so its uid is the one that serves requests
     status = container.exec("cat", "/proc/1/status")

@@ -514,3 +514,102 @@ def test_the_journal_is_strict_json_with_exact_numbers(bc, journal, server_url, 
         requests.post(mock.api_url() + "/companies", data=raw, headers={"Content-Type": "application/json"})
         body = mock.journal()[0]["body"]
         assert (body["ratio"], body["up"], body["exact"]) == ("NaN", "Infinity", 0.1)
+
+
+# --- pages, summaries, one entry, the answer's headers (what the dashboard reads) ----------------
+
+
+def _listed(server_url, tenant, **params) -> dict:
+    response = requests.get(f"{server_url}/_mock/requests", params={"tenant": tenant, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_limit_gives_the_newest_entries_and_says_whether_there_are_older_ones(
+    bc, journal, server_url, tenant
+):
+    for number in range(5):
+        bc.get(f"companies?n={number}")
+    ids = [entry["id"] for entry in journal()]
+    page = _listed(server_url, tenant, limit=2)
+    assert [entry["id"] for entry in page["value"]] == ids[-2:]  # the newest two, oldest first
+    assert page["more"] is True
+    older = _listed(server_url, tenant, limit=2, before=ids[-2])
+    assert [entry["id"] for entry in older["value"]] == ids[1:3] and older["more"] is True
+    oldest = _listed(server_url, tenant, limit=2, before=ids[1])
+    assert [entry["id"] for entry in oldest["value"]] == ids[:1] and oldest["more"] is False
+    assert [entry["id"] for entry in journal(after=ids[2])] == ids[3:]
+    assert [entry["id"] for entry in journal(after=ids[0], before=ids[2])] == [ids[1]]
+    # the filters apply before the limit
+    assert [e["query"]["n"] for e in _listed(server_url, tenant, limit=1, path="companies")["value"]] == ["4"]
+
+
+def test_a_summary_leaves_out_headers_query_and_bodies(bc, journal, server_url, tenant):
+    bc.post(bc.journals() + "?x=1", {"code": "SUM"}, headers={"Authorization": "Bearer s"})
+    (whole,) = journal()
+    (summary,) = _listed(server_url, tenant, summary="true")["value"]
+    assert set(whole) - set(summary) == {"headers", "query", "body", "responseBody", "responseHeaders"}
+    assert all(summary[key] == whole[key] for key in summary)
+
+
+def test_one_entry_whole_by_its_id(bc, journal, server_url):
+    bc.get("companies")
+    (entry,) = journal()
+    response = requests.get(f"{server_url}/_mock/requests/{entry['id']}")
+    assert response.status_code == 200 and response.json() == entry
+    gone = requests.get(f"{server_url}/_mock/requests/999999999")
+    assert error_of(gone)[:2] == (404, "BadRequest_NotFound")
+
+
+def test_the_journal_keeps_the_answers_headers(bc, journal):
+    created = bc.post(bc.journals(), {"code": "HDR"})
+    (entry,) = journal()
+    headers = entry["responseHeaders"]
+    assert headers["Location"] == created.headers["Location"]
+    assert headers["request-id"] == created.headers["request-id"]  # added after the entry closed
+    assert headers["Content-Type"] == created.headers["Content-Type"]
+    assert headers["Cache-Control"] == "no-cache, no-store"
+
+
+def test_a_cookie_a_fault_rule_sets_is_hidden(bc, journal, server_url, tenant):
+    requests.post(
+        f"{server_url}/_mock/faults",
+        json={"tenant": tenant, "path": "companies", "status": 503, "headers": {"Set-Cookie": "s=secret"}},
+    )
+    assert bc.get("companies").headers["Set-Cookie"] == "s=secret"
+    (entry,) = journal()
+    assert entry["responseHeaders"]["Set-Cookie"] == "[redacted]"
+
+
+def test_filter_by_fault_and_by_batch(bc, journal, server_url, tenant):
+    rule = requests.post(
+        f"{server_url}/_mock/faults",
+        json={"tenant": tenant, "path": "*/accounts", "status": 503, "times": 1},
+    ).json()
+    bc.get(bc.company("accounts"))
+    bc.get(bc.company("accounts"))
+    batch = {"requests": [{"id": "1", "method": "GET", "url": "companies"}]}
+    bc.post("$batch", batch)
+    assert [e["status"] for e in journal(fault=rule["id"])] == [503]
+    assert [e["status"] for e in journal(fault="*")] == [503]
+    assert journal(fault="f-none") == []
+    (outer,) = journal(path="$batch")
+    (operation,) = journal(batch=outer["id"])
+    assert operation["apiPath"] == "companies" and operation["batchId"] == outer["id"]
+
+
+@pytest.mark.parametrize(
+    "params, says",
+    [
+        ({"limit": "0"}, "'limit' must be a whole number of at least 1"),
+        ({"limit": "ten"}, "'limit'"),
+        ({"after": "-1"}, "'after' must be a whole number of at least 0"),
+        ({"before": "1e3"}, "'before'"),
+        ({"batch": "x"}, "'batch'"),
+        ({"summary": "maybe"}, "'summary' must be true or false"),
+    ],
+)
+def test_malformed_paging_parameters_are_bcs_400(server_url, params, says):
+    response = requests.get(f"{server_url}/_mock/requests", params=params)
+    status, code, message = error_of(response)
+    assert (status, code) == (400, "BadRequest") and says in message

@@ -26,10 +26,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 
-from bc_mock import __version__, errors
+from bc_mock import __version__, errors, jsonio
+from bc_mock.control import data
 from bc_mock.exceptions import RuleError
 from bc_mock.faults import EVERY_TENANT, NO_TENANT
-from bc_mock.journal import parse_time, strict_dumps
+from bc_mock.journal import PARSED, SUMMARY, TEXT, parse_time, strict_dumps
 
 ALL_TENANTS = "*"  # ?tenant=* : every tenant
 
@@ -55,16 +56,7 @@ def _apply_limits(setup: BlueprintSetupState) -> None:
 @bp.before_request
 def guard() -> None:
     """Refuse a /_mock request a web page could have made (see the module's docstring)."""
-    host = _host_name(request.host)
-    if not _local_host(host) and not _allowed_host(host, _state().settings.allowed_hosts):
-        raise errors.BcError(
-            403,
-            "Authorization_HostNotAllowed",
-            f"The /_mock endpoints answer requests addressed to an IP address, localhost or a name "
-            f"without a dot (such as a container's), not to '{host}': a web page could reach them "
-            f"through DNS rebinding. To allow that name, start bc-mock with --allowed-hosts {host} "
-            "(BC_MOCK_ALLOWED_HOSTS).",
-        )
+    refuse_foreign_host()
     origin = request.headers.get("Origin")
     own = f"{request.scheme}://{request.host}"
     if request.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site" or (
@@ -83,6 +75,21 @@ def guard() -> None:
             "BadRequest_UnsupportedMediaType",
             "The /_mock endpoints take JSON bodies only: send Content-Type: application/json, not "
             f"'{request.headers.get('Content-Type', '')}'.",
+        )
+
+
+def refuse_foreign_host() -> None:
+    """403 for a request addressed to a name a web page could have pointed at this machine
+    (DNS rebinding): not an IP address, localhost, a name without a dot, nor --allowed-hosts."""
+    host = _host_name(request.host)
+    if not _local_host(host) and not _allowed_host(host, _state().settings.allowed_hosts):
+        raise errors.BcError(
+            403,
+            "Authorization_HostNotAllowed",
+            f"The /_mock endpoints answer requests addressed to an IP address, localhost or a name "
+            f"without a dot (such as a container's), not to '{host}': a web page could reach them "
+            f"through DNS rebinding. To allow that name, start bc-mock with --allowed-hosts {host} "
+            "(BC_MOCK_ALLOWED_HOSTS).",
         )
 
 
@@ -240,6 +247,46 @@ def delete_fault(rule_id: str) -> Response:
 
 @bp.get("/requests")
 def list_requests() -> Response:
+    """The journal's entries, oldest first; with ``limit``, the newest N and whether there are
+    older ones (``more``). See ``_journal_filters`` for the query parameters."""
+    limit = _whole("limit", minimum=1)
+    summary = _flag("summary")
+    entries, older = _state().journal.select(
+        **_journal_filters(), exact=True, limit=limit, bodies=SUMMARY if summary else PARSED
+    )
+    payload: dict = {"value": entries}
+    if limit is not None:
+        payload["more"] = older
+    return _json(payload)
+
+
+@bp.get("/requests/<int:entry_id>")
+def get_request(entry_id: int) -> Response:
+    """One entry, whole (404 once the journal no longer holds it)."""
+    (entries, _) = _state().journal.select(after=entry_id - 1, before=entry_id + 1, exact=True)
+    if not entries:
+        raise errors.BcError(
+            404,
+            "BadRequest_NotFound",
+            f"The request journal holds no entry {entry_id}: it keeps the most recent requests "
+            "(--journal-size, --journal-budget), and a reset or DELETE /_mock/requests empties it.",
+        )
+    return _json(entries[0])
+
+
+@bp.get("/requests.har")
+def requests_har() -> Response:
+    """The journal (with the same filters as /_mock/requests) as an HTTP Archive 1.2."""
+    from bc_mock import har
+
+    entries = _state().journal.entries(**_journal_filters(), bodies=TEXT)
+    return _json(har.archive(entries))
+
+
+def _journal_filters() -> dict:
+    """The journal's filters from the query: ``method``, ``path`` (a glob), ``status`` (``429`` or
+    ``4xx``), ``since`` (a time), ``tenant``, ``fault`` (a rule's id, or ``*``: any rule),
+    ``batch`` (the id of a ``$batch``'s entry: its operations), ``after`` and ``before`` (ids)."""
     since = request.args.get("since")
     try:
         since_time = parse_time(since) if since else None
@@ -247,21 +294,65 @@ def list_requests() -> Response:
         raise errors.bad_request(
             f"'since' must be an ISO 8601 time, such as 2026-01-05T09:00:00Z: {since!r}"
         ) from None
-    entries = _state().journal.entries(
-        method=request.args.get("method"),
-        path=request.args.get("path"),
-        status=request.args.get("status"),
-        since=since_time,
-        tenant=_tenant(),
-        exact=True,
-    )
-    return _json({"value": entries})
+    return {
+        "method": request.args.get("method"),
+        "path": request.args.get("path"),
+        "status": request.args.get("status"),
+        "since": since_time,
+        "tenant": _tenant(),
+        "fault": request.args.get("fault") or None,
+        "batch": _whole("batch"),
+        "after": _whole("after"),
+        "before": _whole("before"),
+    }
+
+
+def _whole(name: str, minimum: int = 0) -> int | None:
+    """A whole-number query parameter (None when absent); a 400 naming it otherwise."""
+    text = request.args.get(name)
+    if text is None:
+        return None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18 and int(text) >= minimum):
+        raise errors.bad_request(f"'{name}' must be a whole number of at least {minimum}, not {text[:40]!r}.")
+    return int(text)
+
+
+def _flag(name: str) -> bool:
+    text = request.args.get(name, "false").strip().lower()
+    if text not in ("true", "false", "1", "0"):
+        raise errors.bad_request(f"'{name}' must be true or false, not {text[:40]!r}.")
+    return text in ("true", "1")
 
 
 @bp.delete("/requests")
 def clear_requests() -> Response:
     _state().journal.clear(_tenant())
     return Response(status=204)
+
+
+# --- what the store holds (the dashboard's data view) ------------------------
+
+
+@bp.get("/data")
+def list_namespaces() -> Response:
+    """The (tenant, environment) pairs that hold data (made by a request), sorted."""
+    return _json(data.namespaces(_state().store))
+
+
+@bp.get("/data/<tenant>/<environment>")
+def namespace_overview(tenant: str, environment: str) -> Response:
+    """Its companies, and how many records each of their sets lists (API v2.0)."""
+    return _json(data.overview(_state().store, tenant, environment))
+
+
+@bp.get("/data/<tenant>/<environment>/companies(<company>)/<set_name>")
+def set_records(tenant: str, environment: str, company: str, set_name: str) -> Response:
+    """A page of a company's set, read and rendered as the API reads and renders it (v2.0);
+    ``$top`` (50 by default, at most 1000), ``$skip``, ``$filter``, ``$orderby``, ``$select``."""
+    page = data.records(_state().store, tenant, environment, company, set_name, request.args)
+    # written as the API writes its answers (decimals exactly as stored)
+    return Response(jsonio.dumps(page), content_type="application/json")
 
 
 # the clock's and the webhooks' endpoints, on this blueprint

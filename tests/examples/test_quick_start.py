@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -145,7 +146,12 @@ def test_installing_into_ones_own_project_as_the_readme_shows(project: Path, tmp
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert (own_project / "dist" / f"bc_mock-{bc_mock.__version__}-py3-none-any.whl").is_file()
+    wheel = own_project / "dist" / f"bc_mock-{bc_mock.__version__}-py3-none-any.whl"
+    assert wheel.is_file()
+    # the dashboard's page and files are in it (package data, not only Python modules)
+    held = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("templates/dashboard/index.html", "static/dashboard.js", "static/dashboard.css"):
+        assert f"bc_mock/dashboard/{name}" in held, name
     # the extra brought pytest (with the plugin) and requests; the command is there
     check = (
         "import bc_mock, pytest, requests; from importlib.metadata import entry_points; "

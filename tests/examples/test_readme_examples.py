@@ -211,6 +211,30 @@ def test_the_webhook_pytest_example_passes_twice(pytester: pytest.Pytester):
         result.assert_outcomes(passed=2)
 
 
+def test_the_dashboard_example_runs_twice(fresh_server, tmp_path):
+    (block,) = blocks("## Dashboard", "sh")
+    for _ in RUNS:
+        output = run_sh(block, fresh_server, cwd=tmp_path)
+        lines = output.splitlines()
+        assert lines[0] == "[200]"
+        assert lines[1] == '{"value":[{"tenant":"default","environment":"production"}]}'
+        customers = json.loads(lines[2])["value"]
+        assert [customer["number"] for customer in customers] == ["10000", "20000"]
+        assert list(tmp_path.iterdir()) == []  # the example removed its file
+    text = section("## Dashboard")
+    assert (
+        "It prints `[200]`" in text
+        and '`{"value":[{"tenant":"default","environment":"production"}]}`' in text
+    )
+
+
+def test_the_dashboards_ci_example_keeps_the_har_files_of_a_failed_run():
+    (steps,) = blocks("## Dashboard", "yaml")
+    run, upload = yaml.safe_load(steps)["steps"]
+    assert run["run"] == "pytest --bc-mock-har har/"
+    assert upload["if"] == "failure()" and upload["with"]["path"] == "har/"
+
+
 # --- reference sections ----------------------------------------------------------------------------
 
 
