@@ -55,6 +55,9 @@ class MockState:
             collection_threshold=settings.webhook_collection_threshold,
             timeout_s=settings.webhook_timeout,
             handshake_timeout_s=settings.webhook_handshake_timeout,
+            # a handshake holds a worker thread while it waits: half of them at most, so that
+            # subscribers that never answer cannot take every thread from the API
+            max_handshakes=max(1, settings.threads // 2),
         )
 
     def clock_json(self, tenant: str | None) -> dict:

@@ -122,6 +122,7 @@ class Webhooks:
         collection_threshold: int = 1000,
         timeout_s: float = 30.0,
         handshake_timeout_s: float = 5.0,
+        max_handshakes: int = 4,
     ):
         self.store = store
         self.clocks = clocks
@@ -130,6 +131,8 @@ class Webhooks:
         self.threshold = collection_threshold
         self.timeout_s = timeout_s
         self.handshake_timeout_s = handshake_timeout_s
+        self.max_handshakes = max_handshakes
+        self._handshakes = threading.BoundedSemaphore(max_handshakes)
         self.log = DeliveryLog()
         self._spaces: dict[NamespaceKey, _Space] = {}
         self._subscription_count = 0  # read without the lock: the common case has none
@@ -406,7 +409,18 @@ class Webhooks:
         token = str(uuid.uuid4())
         separator = "&" if "?" in url else "?"
         target = f"{url}{separator}validationToken={token}"
-        reply, fault = self._deliver(namespace, "handshake", target, b"", {}, self.handshake_timeout_s)
+        if not self._handshakes.acquire(blocking=False):  # waiting would hold a thread too
+            raise errors.BcError(
+                429,
+                "Application_TooManyRequests",
+                f"{self.max_handshakes} subscription handshakes are already waiting for their subscribers "
+                "(half of --threads): try again when they are done.",
+                {"Retry-After": "1"},
+            )
+        try:
+            reply, fault = self._deliver(namespace, "handshake", target, b"", {}, self.handshake_timeout_s)
+        finally:
+            self._handshakes.release()
         if reply.status is None:
             why = reply.error or "no answer"
         elif reply.status != 200:

@@ -103,3 +103,23 @@ def test_api_requests_are_served_while_slow_deliveries_run(hooks, hooks_server, 
     assert len(latencies) >= 8
     assert max(latencies) < 0.25, sorted(latencies)[-5:]
     assert all(len(s.requests) == 1 for s in slow)
+
+
+def test_subscribers_that_never_answer_cannot_take_every_thread(start_bc_mock, subscriber):
+    """A handshake holds a worker thread while it waits: at most half of them do; beyond, a
+    subscription is refused at once with 429, and the API is served meanwhile."""
+    url = start_bc_mock("--threads=2", f"--webhook-handshake-timeout={TIMEOUT_S}").url
+    slow = Tenant(url)
+    subscriber.handshake = "slow"
+    first = threading.Thread(target=slow.subscribe, args=(subscriber.url,))
+    first.start()
+    try:
+        assert _wait_for(lambda: subscriber.handshakes, timeout=1.0)  # the first one waits on it
+        started = time.monotonic()
+        refused = slow.subscribe(subscriber.url)
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "Application_TooManyRequests"
+        assert slow.get("companies").status_code == 200
+        assert time.monotonic() - started < 0.3
+    finally:
+        first.join(timeout=5)
