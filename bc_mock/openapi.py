@@ -342,6 +342,20 @@ class _Paths:
                 f"{nav.name}-by-company-parameter",
                 follow=False,
             )
+        self._subscriptions()
+
+    def _subscriptions(self) -> None:
+        """The webhook subscriptions, at the root: their key is a string, quoted in the URL."""
+        subscriptions = REGISTRY["subscriptions"]
+        self._collection(f"{self.root}/subscriptions", subscriptions, [], "subscriptions")
+        key = {
+            "name": "subscriptionId",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "maxLength": 150},
+            "description": "The subscription's id; the URL quotes it: subscriptions('{subscriptionId}').",
+        }
+        self._record(f"{self.root}/subscriptions('{{subscriptionId}}')", subscriptions, [key], "subscription")
 
     def _set(self, path: str, entity: EntitySet, params: list, op_name: str, follow: bool = True) -> None:
         """A set's collection, its records by key, their $count, and (``follow``) navigations."""

@@ -116,6 +116,11 @@ def test_no_server_error_and_every_answer_as_documented(api_schema, fuzz_server)
     failures of all operations are reported together."""
     failures = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
+    # creating or renewing a subscription makes bc_mock call the notificationUrl given: fuzzed,
+    # that is any host on the internet (tests/webhooks covers them, against local subscribers)
+    operations = [
+        op for op in operations if not ("subscriptions" in op.path and op.method in ("post", "patch"))
+    ]
     assert len(operations) > 100
     cases = [(op, mode) for op in operations for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
     for operation, mode in cases:
