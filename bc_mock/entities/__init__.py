@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bc_mock.entities.dimensions import dimensions
+from bc_mock.entities.general_journals import journals
+from bc_mock.entities.journal_lines import journal_lines
 from bc_mock.entities.journals import customer_payment_journals
 from bc_mock.entities.model import VERSIONS, EntitySet, Navigation, Prop
 from bc_mock.entities.payments import customer_payments
@@ -21,6 +23,8 @@ REGISTRY: dict[str, EntitySet] = {
         dimensions,
         customer_payment_journals,
         customer_payments,
+        journals,
+        journal_lines,
         subscriptions,
     )
 }

@@ -1,6 +1,7 @@
 """customerPaymentJournals: BC's Gen. Journal Batch in the cash receipts template.
 
-BC rules (AL: page 20013/30013 and table 232):
+The rules are shared with ``journals`` (general_journals.py): the same BC table, another
+template. BC rules (AL: page 20013/30013 and table 232):
 * ``code`` (Name) is required, at most 10 characters, upper-cased, unique in the company;
   PATCHing it renames the batch, and its lines follow.
 * ``balancingAccountId`` must name a G/L account that exists, is a posting account, is
@@ -20,6 +21,8 @@ from bc_mock.entities.rules import CompanyView, Rules
 
 # the template customer payment journals live in (US CRONUS's cash receipts template)
 TEMPLATE = "CASHRCPT"
+# the entity sets that hold BC's Gen. Journal Batch records (SystemId is unique across them)
+BATCH_SETS = ("journals", "customerPaymentJournals")
 
 
 def field_validation(message: str) -> errors.BcError:
@@ -27,12 +30,36 @@ def field_validation(message: str) -> errors.BcError:
     return errors.BcError(400, "Application_FieldValidationException", message)
 
 
+def posting_account_number(account: dict) -> str:
+    """The G/L account's number, once BC's CheckGLAcc and direct-posting test pass (AL TestFields)."""
+    number = account["number"]
+    if account["accountType"] != "Posting":
+        raise field_validation(
+            f"Account Type must be equal to 'Posting'  in G/L Account: No.={number}. "
+            f"Current value is '{account['accountType']}'."
+        )
+    if account["blocked"]:
+        raise field_validation(
+            f"Blocked must be equal to 'No'  in G/L Account: No.={number}. Current value is 'Yes'."
+        )
+    if not account["directPosting"]:
+        raise field_validation(
+            f"Direct Posting must be equal to 'Yes'  in G/L Account: No.={number}. Current value is 'No'."
+        )
+    return number
+
+
 class JournalRules(Rules):
+    """The rules of a journal batch; ``template`` is its template, ``lines`` the set of its lines."""
+
+    template = TEMPLATE
+    lines = "customerPayments"
+
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
         record = self.entity.blank_record(
             id=values.get("id") or str(uuid.uuid4()), lastModifiedDateTime=view.now
         )
-        if view.get("customerPaymentJournals", record["id"]):
+        if any(view.get(name, record["id"]) for name in BATCH_SETS if name in view.company.tables):
             raise errors.same_key_exists("Gen. Journal Batch", f"SystemId='{record['id']}'")
         return self._apply(view, record, values)
 
@@ -43,9 +70,9 @@ class JournalRules(Rules):
         return record
 
     def delete(self, view: CompanyView, current: dict) -> None:
-        for payment in view.rows("customerPayments", journalId=current["id"]):
-            view.remove("customerPayments", payment["id"])
-        view.remove("customerPaymentJournals", current["id"])
+        for line in view.rows(self.lines, journalId=current["id"]):
+            view.remove(self.lines, line["id"])
+        view.remove(self.entity.name, current["id"])
 
     def _apply(self, view: CompanyView, record: dict, values: dict) -> dict:
         for name in ("code", "displayName"):
@@ -53,10 +80,10 @@ class JournalRules(Rules):
                 record[name] = values[name]
         if not record["code"]:
             raise errors.required("code")
-        for other in view.rows("customerPaymentJournals"):
+        for other in view.rows(self.entity.name):
             if other["code"] == record["code"] and other["id"] != record["id"]:
                 raise errors.same_key_exists(
-                    "Gen. Journal Batch", f"Journal Template Name='{TEMPLATE}',Name='{record['code']}'"
+                    "Gen. Journal Batch", f"Journal Template Name='{self.template}',Name='{record['code']}'"
                 )
         if "balancingAccountId" in values:
             record["balancingAccountId"], record["balancingAccountNumber"] = self._balancing_account(
@@ -71,27 +98,12 @@ class JournalRules(Rules):
         account = view.get("accounts", account_id)
         if account is None:
             raise errors.dialog('The "balancingAccountNumber" does not match to a G/L Account.')
-        number = account["number"]
-        if account["accountType"] != "Posting":
-            raise field_validation(
-                f"Account Type must be equal to 'Posting'  in G/L Account: No.={number}. "
-                f"Current value is '{account['accountType']}'."
-            )
-        if account["blocked"]:
-            raise field_validation(
-                f"Blocked must be equal to 'No'  in G/L Account: No.={number}. Current value is 'Yes'."
-            )
-        if not account["directPosting"]:
-            raise field_validation(
-                f"Direct Posting must be equal to 'Yes'  in G/L Account: No.={number}. Current value is 'No'."
-            )
-        return account_id, number
+        return account_id, posting_account_number(account)
 
-    @staticmethod
-    def _rename_lines(view: CompanyView, journal: dict) -> None:
+    def _rename_lines(self, view: CompanyView, journal: dict) -> None:
         # a rename in AL renames the lines' Journal Batch Name too
-        for payment in view.rows("customerPayments", journalId=journal["id"]):
-            view.put("customerPayments", dict(payment, journalDisplayName=journal["code"]))
+        for line in view.rows(self.lines, journalId=journal["id"]):
+            view.put(self.lines, dict(line, journalDisplayName=journal["code"]))
 
 
 customer_payment_journals = EntitySet(

@@ -7,11 +7,15 @@ from __future__ import annotations
 import pytest
 
 from bc_mock.entities import REGISTRY, EntitySet
-from bc_mock.entities.kinds import Code, Text
+from bc_mock.entities.kinds import Code, Enum, Option, Text
 from tests.helpers import BcClient
 
 # a company's sets; subscriptions take a PATCH as a renewal (tests/webhooks)
 WRITABLE = [entity for entity in REGISTRY.values() if "PATCH" in entity.methods and entity.company_scoped]
+
+
+# a record to create first in a set the seed leaves empty
+FIRST_RECORD = {"journalLines": {"accountNumber": "60100", "amount": 1}}
 
 
 def _list_url(client: BcClient, entity: EntitySet) -> str:
@@ -28,13 +32,19 @@ def _text_property(entity: EntitySet, version: str) -> str:
     return next(
         p.name
         for p in entity.props_for(version)
-        if isinstance(p.kind, Text) and not isinstance(p.kind, Code) and p.client_writable(version, False)
+        if isinstance(p.kind, Text)
+        and not isinstance(p.kind, (Code, Enum, Option))
+        and p.client_writable(version, False)
     )
 
 
 @pytest.mark.parametrize("entity", WRITABLE, ids=[entity.name for entity in WRITABLE])
 def test_a_record_read_changed_and_written_back_whole_is_taken(bcv, entity):
+    if bcv.version not in entity.top_level_versions:
+        pytest.skip(f"{entity.name} is not served in {bcv.version}")
     url = _list_url(bcv, entity)
+    if entity.name in FIRST_RECORD and not bcv.get(url).json()["value"]:
+        assert bcv.post(url, FIRST_RECORD[entity.name]).status_code == 201  # the seed has none
     record = bcv.get(url).json()["value"][0]
     record_url = f"{url}({record['id']})"
     name = _text_property(entity, bcv.version)
