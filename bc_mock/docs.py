@@ -13,6 +13,8 @@ from bc_mock.entities.kinds import Complex, Enum
 def _address(entity: EntitySet) -> str:
     if not entity.company_scoped:
         return f"`{entity.name}`"
+    if not entity.top_level_versions and entity.nested_in is None:
+        return "not served (fixtures only)"
     if entity.top_level_versions == VERSIONS:
         return f"`companies({{id}})/{entity.name}`"
     return f"`companies({{id}})/{entity.name}` ({', '.join(entity.top_level_versions)})"
@@ -55,7 +57,7 @@ def property_tables() -> str:
             elif isinstance(kind, Enum):
                 enum = f"Microsoft.NAV.{kind.type_name}"
                 edm = enum if prop.versions == ("v2.0",) else f"{enum} (v1.0: Edm.String)"
-            versions = "both" if prop.versions == VERSIONS else ", ".join(prop.versions)
+            versions = "both" if prop.versions == VERSIONS else ", ".join(prop.versions) or "fixtures only"
             read_only = "yes" if prop.read_only else ""
             length = str(kind.max_length) if kind.max_length else ""  # the length writes are held to
             parts.append(f"| `{prop.name}` | {edm} | {length} | {read_only} | {versions} |")

@@ -27,7 +27,7 @@ import functools
 from apispec import APISpec
 
 from bc_mock import __version__
-from bc_mock.entities import REGISTRY, VERSIONS, EntitySet, Navigation
+from bc_mock.entities import REGISTRY, VERSIONS, Action, EntitySet, Navigation
 from bc_mock.entities.kinds import Complex, Enum, Kind, Option
 from bc_mock.odata.navigation import navigations
 
@@ -364,6 +364,8 @@ class _Paths:
         key = self._key_param(f"{entity.type_name}Id", entity)
         record_path = f"{path}({{{key['name']}}})"
         self._record(record_path, entity, [*params, key], op_name)
+        for action in entity.actions_for(self.version):
+            self._action(f"{record_path}/Microsoft.NAV.{action.name}", action, [*params, key], op_name)
         if not follow:
             return
         for nav in entity.navigations_for(self.version):
@@ -544,6 +546,21 @@ class _Paths:
                 {"204": {"description": "Deleted."}, **_errors("409")},
             )
         self.spec.path(path=path, parameters=params, operations=operations)
+
+    def _action(self, path: str, action: Action, params: list, op_name: str) -> None:
+        """A record's bound action: POST with an empty body (or ``{}``), 204 with none."""
+        operation = self._op(
+            op_name,
+            action.name,
+            action.description,
+            [],
+            {"204": {"description": "Done; no body."}, **_errors("415")},
+        )
+        operation["requestBody"] = {
+            "required": False,
+            "content": {JSON: {"schema": {"type": "object", "additionalProperties": False}}},
+        }
+        self.spec.path(path=path, parameters=params, operations={"post": operation})
 
     # --- pieces ---
 

@@ -43,6 +43,17 @@ class Target:
         return f"{self.context}({self.key})" if self.key else self.context
 
 
+ACTION_PREFIX = "Microsoft.NAV."
+
+
+def split_action(rest: str) -> tuple[str, str | None]:
+    """``.../journals({id})/Microsoft.NAV.post`` as (the record's path, "post"); else (rest, None)."""
+    path, _, last = rest.strip("/").rpartition("/")
+    if path and last.startswith(ACTION_PREFIX):
+        return path, last.removeprefix(ACTION_PREFIX)
+    return rest, None
+
+
 def split_segments(rest: str, url: errors.Url) -> list[tuple[str, str | None]]:
     segments = []
     for text in rest.strip("/").split("/"):

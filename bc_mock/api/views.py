@@ -13,7 +13,14 @@ from werkzeug.sansio.utils import get_current_url
 
 from bc_mock import errors, jsonio
 from bc_mock.api import batch
-from bc_mock.api.resolve import Target, resolve, split_segments, with_company
+from bc_mock.api.resolve import (
+    ACTION_PREFIX,
+    Target,
+    resolve,
+    split_action,
+    split_segments,
+    with_company,
+)
 from bc_mock.entities import VERSIONS, writes
 from bc_mock.entities.rules import CompanyView
 from bc_mock.limits import check_json_body
@@ -170,6 +177,9 @@ class ApiCall:
             return subscriptions_api.handle(self, rest)
         req = self.request
         url = _RequestUrl(req)
+        path, action = split_action(self.rest)
+        if action is not None:
+            return self.bound_action(path, action, url)
         segments = split_segments(self.rest, url)
         company = req.args.get("company") if req.query_string else None  # parsing even "" costs
         segments = with_company(segments, company, self.namespace, url)
@@ -197,6 +207,25 @@ class ApiCall:
             return answer.response()
         target = resolve(self.namespace, self.version, segments, url)
         raise self.not_allowed(target, method)
+
+    def bound_action(self, path: str, name: str, url: _RequestUrl) -> Response:
+        """``POST .../journals({id})/Microsoft.NAV.post``: the record's action, in one transaction;
+        204 with no body (BC's answer to an action that returns nothing), or BC's error and no change."""
+        req = self.request
+        segments = split_segments(path, url)
+        company = req.args.get("company") if req.query_string else None
+        segments = with_company(segments, company, self.namespace, url)
+        body = _Body.read(req) if req.get_data() else _Body({}, None)
+        with self.store.transaction() as tx:
+            target = resolve(self.namespace, self.version, segments, url)
+            action = target.entity.action(self.version, name) if target.single else None
+            if action is None or target.row is None or target.company is None:
+                raise errors.not_found_url(url)
+            if req.method != "POST":
+                raise errors.method_not_allowed(req.method, f"{ACTION_PREFIX}{name}", "Action")
+            body.value()  # an action without parameters takes an empty body or {}
+            action.run(CompanyView(target.company, tx, self.version, self.now()), target.row.data)
+        return respond(None, 204, odata=False)
 
     @property
     def namespace_key(self) -> tuple[str, str]:

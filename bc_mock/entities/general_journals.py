@@ -24,7 +24,7 @@ from bc_mock import errors
 from bc_mock.entities.journals import TEMPLATE as CASH_RECEIPTS
 from bc_mock.entities.journals import JournalRules
 from bc_mock.entities.kinds import Code, DateTime, Guid, Text
-from bc_mock.entities.model import EntitySet, Navigation, Prop
+from bc_mock.entities.model import Action, EntitySet, Navigation, Prop
 from bc_mock.entities.rules import CompanyView
 
 if TYPE_CHECKING:
@@ -91,6 +91,12 @@ class GeneralJournalRules(JournalRules):
             )
 
 
+def _post(view: CompanyView, journal: dict) -> None:
+    from bc_mock import posting  # the engine imports the entities: loaded on the first post
+
+    posting.post(view, journal["id"])
+
+
 journals = EntitySet(
     name="journals",
     type_name="journal",
@@ -103,6 +109,15 @@ journals = EntitySet(
     "also finds a customer payment journal by its id, as BC does; `Microsoft.NAV.post` posts either.",
     navigations=(
         Navigation("journalLines", "journalLines", many=True, target_field="journalId", versions=V2),
+    ),
+    actions=(
+        Action(
+            "post",
+            _post,
+            "Posts every line of the batch (a general or a customer payment journal), all or nothing: "
+            "204 with no body, or BC's error and no change.",
+            versions=V2,
+        ),
     ),
     props=(
         Prop("id", Guid(), read_only=True, nullable=False, settable_on_create=V2, versions=V2),

@@ -30,8 +30,8 @@ def field_validation(message: str) -> errors.BcError:
     return errors.BcError(400, "Application_FieldValidationException", message)
 
 
-def posting_account_number(account: dict) -> str:
-    """The G/L account's number, once BC's CheckGLAcc and direct-posting test pass (AL TestFields)."""
+def check_gl_account(account: dict) -> str:
+    """The G/L account's number, once BC's CheckGLAcc passes: a posting account, not blocked."""
     number = account["number"]
     if account["accountType"] != "Posting":
         raise field_validation(
@@ -42,6 +42,12 @@ def posting_account_number(account: dict) -> str:
         raise field_validation(
             f"Blocked must be equal to 'No'  in G/L Account: No.={number}. Current value is 'Yes'."
         )
+    return number
+
+
+def posting_account_number(account: dict) -> str:
+    """The G/L account's number, once CheckGLAcc and BC's direct-posting test pass (AL TestFields)."""
+    number = check_gl_account(account)
     if not account["directPosting"]:
         raise field_validation(
             f"Direct Posting must be equal to 'Yes'  in G/L Account: No.={number}. Current value is 'No'."

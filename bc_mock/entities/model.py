@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bc_mock.entities.kinds import Kind
-from bc_mock.entities.rules import ReferenceRules, Rules
+from bc_mock.entities.rules import CompanyView, ReferenceRules, Rules
 
 VERSIONS = ("v1.0", "v2.0")
 
@@ -69,6 +69,18 @@ class Navigation:
     versions: tuple[str, ...] = VERSIONS
 
 
+@dataclass(frozen=True)
+class Action:
+    """A bound action of a record (BC's ``[ServiceEnabled]`` procedure of an API page):
+    ``POST .../{set}({id})/Microsoft.NAV.{name}`` runs ``run(view, record)`` in one transaction and
+    answers 204 with no body."""
+
+    name: str
+    run: Callable[[CompanyView, dict], None]
+    description: str = ""
+    versions: tuple[str, ...] = VERSIONS
+
+
 @dataclass(eq=False)  # compared and hashed by identity: each set is declared once
 class EntitySet:
     name: str
@@ -97,6 +109,8 @@ class EntitySet:
     # in fixture files, this set's records sit inside each record of this parent set, under the
     # set's name (a journal's "customerPayments"); None: at the top of a company's fixture
     nested_in: str | None = None
+    # the bound actions a record of the set offers (a journal's Microsoft.NAV.post)
+    actions: tuple[Action, ...] = ()
 
     def __post_init__(self) -> None:
         self.rules.entity = self
@@ -126,6 +140,12 @@ class EntitySet:
 
     def navigation(self, version: str, name: str) -> Navigation | None:
         return next((nav for nav in self.navigations_for(version) if nav.name == name), None)
+
+    def actions_for(self, version: str) -> tuple[Action, ...]:
+        return tuple(action for action in self.actions if version in action.versions)
+
+    def action(self, version: str, name: str) -> Action | None:
+        return next((action for action in self.actions_for(version) if action.name == name), None)
 
     def dump(self, version: str, row: dict) -> dict:
         """The record in BC's JSON format and property order (no annotations)."""

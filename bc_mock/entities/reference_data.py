@@ -20,7 +20,7 @@ from bc_mock.entities.kinds import (
     Text,
 )
 from bc_mock.entities.model import EntitySet, Navigation, Prop
-from bc_mock.entities.rules import CompanyView, ReferenceRules
+from bc_mock.entities.rules import CompanyView, FieldError, ReferenceRules
 
 V1 = ("v1.0",)
 V2 = ("v2.0",)
@@ -140,6 +140,9 @@ class CustomerRules(ReferenceRules):
     def derive(self, view: CompanyView, record: dict, given: dict) -> None:
         if "address" not in given:
             record["address"] = v1_address(record)
+        group = record["customerPostingGroup"]
+        if group and view.find("customerPostingGroups", code=group) is None:
+            raise FieldError("customerPostingGroup", f"no customerPostingGroups record has the code {group}")
 
 
 customers = EntitySet(
@@ -179,6 +182,8 @@ customers = EntitySet(
         Prop("paymentMethodId", Guid(), read_only=True),
         Prop("blocked", Enum(" ", "Ship", "Invoice", "All", type_name="customerBlocked"), read_only=True),
         Prop("lastModifiedDateTime", DateTime(), read_only=True),
+        # not in BC's API (no version shows it): the fixtures' customer posting group (posting's)
+        Prop("customerPostingGroup", Code(20), read_only=True, versions=()),
     ),
 )
 

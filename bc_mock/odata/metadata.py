@@ -4,7 +4,8 @@ Namespace ``Microsoft.NAV`` as BC's: one entity type per entity set (key ``id``)
 its properties with EDM type, ``MaxLength`` and ``Nullable``, its navigation
 properties (a company contains its sets, a journal its payments; references such
 as a journal's ``account`` carry a referential constraint), one complex type per
-structured property, and one entity container listing the sets.
+structured property, the sets' bound actions (``journal``'s ``post``), and one entity
+container listing the sets.
 
 Read-only properties (except the key) carry ``Org.OData.Core.V1.Computed`` so that
 generic clients leave them out of the bodies they send. In v2.0, BC's enums are EnumTypes of
@@ -58,6 +59,9 @@ def document(version: str) -> bytes:
         _enum_type(schema, enum_kind)
     for complex_kind in complex_types.values():
         _complex_type(schema, complex_kind)
+    for entity in sets:
+        for action in entity.actions_for(version):
+            _bound_action(schema, entity, action.name)
     container = ET.SubElement(schema, f"{{{EDM}}}EntityContainer", Name=CONTAINER)
     for entity in sets:
         entity_set = ET.SubElement(
@@ -138,6 +142,12 @@ def _entity_type(
         else:
             element = _element(entity_type, "NavigationProperty", Name=nav.name, Type=target)
             _element(element, "ReferentialConstraint", Property=nav.source_field, ReferencedProperty="id")
+
+
+def _bound_action(schema: ET.Element, entity: EntitySet, name: str) -> None:
+    """A record's action, as BC declares an API page's service-enabled procedure."""
+    action = _element(schema, "Action", Name=name, IsBound="true")
+    _element(action, "Parameter", Name="bindingParameter", Type=f"{NAMESPACE}.{entity.type_name}")
 
 
 def _enum_type(schema: ET.Element, kind: Enum) -> None:

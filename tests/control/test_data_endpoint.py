@@ -73,6 +73,8 @@ def test_each_set_is_counted_as_the_api_lists_it(own_server):
                 int(requests.get(f"{api}/companies({USA})/journals({j['id']})/journalLines/$count").text)
                 for j in journals
             )
+        elif name == "customerPostingGroups":  # not served (BC's API has none): the seed's
+            listed = 1
         else:
             listed = int(requests.get(f"{api}/companies({USA})/{name}/$count").text)
         assert counts[name] == listed, name

@@ -58,6 +58,7 @@ def _fixture(rng: random.Random) -> dict:
     return {
         "company": company,
         "accounts": bundled["accounts"],
+        "customerPostingGroups": bundled["customerPostingGroups"],
         "customers": bundled["customers"],
         "salesInvoices": bundled["salesInvoices"],
         "customerPaymentJournals": journals,

@@ -1,0 +1,343 @@
+"""journals({id})/Microsoft.NAV.post: BC's checks before posting, with their texts, and its effects."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import BANK, GENERAL, USA, BcClient, account, customer, error_of, invoice, payment
+
+DEFAULT = "da000001-0000-4000-8000-000000000003"  # the USA company's GENERAL-template journal
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def post(bc: BcClient, journal: str, body=None, company: str = USA):
+    return bc.post(bc.company(f"journals({journal})/Microsoft.NAV.post", company), body)
+
+
+def entries(bc: BcClient, query: str = "") -> list[dict]:
+    return bc.get(bc.company(f"generalLedgerEntries{query}")).json()["value"]
+
+
+def record(bc: BcClient, path: str) -> dict:
+    response = bc.get(bc.company(path))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def state(bc: BcClient) -> dict:
+    """What a post may change, ETags included."""
+    return {
+        "entries": entries(bc),
+        "invoices": bc.get(bc.company("salesInvoices")).json()["value"],
+        "customers": bc.get(bc.company("customers")).json()["value"],
+        "accounts": bc.get(bc.company("accounts")).json()["value"],
+        "payments": {j: bc.get(bc.payments(j)).json()["value"] for j in (GENERAL, BANK)},
+        "lines": bc.get(bc.company(f"journals({DEFAULT})/journalLines")).json()["value"],
+    }
+
+
+def add_line(bc: BcClient, body: dict, journal: str = DEFAULT) -> dict:
+    response = bc.post(bc.company(f"journals({journal})/journalLines"), body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def by_document(found: list[dict]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for entry in found:
+        amount = Decimal(str(entry["debitAmount"])) - Decimal(str(entry["creditAmount"]))
+        totals[entry["documentNumber"]] = totals.get(entry["documentNumber"], Decimal(0)) + amount
+    return totals
+
+
+# --- the action -------------------------------------------------------------------------------
+
+
+def test_posting_a_customer_payment_journal(bc):
+    before_invoice = record(bc, f"salesInvoices({invoice(103004)})")
+    response = post(bc, BANK)
+    assert response.status_code == 204, response.text
+    assert response.content == b""
+    assert "Content-Type" not in response.headers
+    # the posted lines are gone: BC keeps none of a non-recurring journal
+    assert bc.get(bc.payments(BANK)).json()["value"] == []
+    found = entries(bc)
+    assert [e["entryNumber"] for e in found] == [1, 2, 3, 4, 5, 6]
+    assert [
+        (e["documentNumber"], e["accountNumber"], e["debitAmount"], e["creditAmount"]) for e in found
+    ] == [
+        ("B00001", "10400", 0, 980),
+        ("B00001", "10100", 980, 0),
+        ("B00002", "10400", 0, 7500),
+        ("B00002", "10100", 7500, 0),
+        ("B00003", "10400", 0, 1234.56),
+        ("B00003", "10100", 1234.56, 0),
+    ]
+    assert {e["documentType"] for e in found} == {"Payment"}
+    assert found[0]["accountId"] == account(10400)
+    assert found[0]["postingDate"] == "2026-02-04"
+    assert found[0]["description"] == "Alpine Ski House"  # the customer's name, as the line has it
+    assert set(by_document(found).values()) == {0}
+    # the invoices: paid in full, or their remaining amount down
+    paid = record(bc, f"salesInvoices({invoice(103004)})")
+    assert (paid["remainingAmount"], paid["status"]) == (0, "Paid")
+    assert paid["@odata.etag"] != before_invoice["@odata.etag"]
+    assert paid["lastModifiedDateTime"] != before_invoice["lastModifiedDateTime"]
+    partly = record(bc, f"salesInvoices({invoice(103005)})")
+    assert (partly["remainingAmount"], partly["status"]) == (7500, "Open")
+    assert record(bc, f"salesInvoices({invoice(103003)})")["status"] == "Paid"
+    # the customers' balance due: down by what they paid
+    assert record(bc, f"customers({customer(50000)})")["balanceDue"] == -7500
+    assert record(bc, f"accounts({account(10100)})")["netChange"] == 9714.56
+    assert record(bc, f"accounts({account(10400)})")["netChange"] == -9714.56
+
+
+def test_the_entries_read_back_as_bc_shapes_them(bc):
+    assert post(bc, BANK, {}).status_code == 204
+    entry = entries(bc, "?$filter=documentNumber eq 'B00002'&$orderby=entryNumber")[0]
+    assert list(entry) == [
+        "@odata.etag",
+        "id",
+        "entryNumber",
+        "postingDate",
+        "documentNumber",
+        "documentType",
+        "accountId",
+        "accountNumber",
+        "description",
+        "debitAmount",
+        "creditAmount",
+        "additionalCurrencyDebitAmount",
+        "additionalCurrencyCreditAmount",
+        "lastModifiedDateTime",
+    ]
+    single = bc.get(bc.company(f"generalLedgerEntries({entry['id']})"))
+    assert single.status_code == 200
+    assert single.json()["entryNumber"] == entry["entryNumber"]
+    assert bc.post(bc.company("generalLedgerEntries"), {"description": "x"}).status_code == 405
+    assert bc.delete(bc.company(f"generalLedgerEntries({entry['id']})")).status_code == 405
+
+
+def test_posting_a_general_journal(bc):
+    add_line(
+        bc, {"accountNumber": "60100", "amount": 1500, "postingDate": "2026-02-10", "description": "Rent"}
+    )
+    add_line(bc, {"accountNumber": "10100", "amount": -1500, "description": "Rent"})
+    add_line(bc, {"accountNumber": "30100", "amount": -200, "balancingAccountNumber": "10200"})
+    assert post(bc, DEFAULT).status_code == 204
+    assert bc.get(bc.company(f"journals({DEFAULT})/journalLines")).json()["value"] == []
+    found = entries(bc)
+    assert [
+        (e["documentNumber"], e["accountNumber"], e["debitAmount"], e["creditAmount"]) for e in found
+    ] == [
+        ("G00001", "60100", 1500, 0),
+        ("G00001", "10100", 0, 1500),
+        ("G00002", "30100", 0, 200),
+        ("G00002", "10200", 200, 0),
+    ]
+    assert {e["documentType"] for e in found} == {"_x0020_"}
+    assert set(by_document(found).values()) == {0}
+    # a second post: entry numbers go on
+    add_line(bc, {"accountNumber": "60100", "amount": 5, "balancingAccountNumber": "10100"})
+    assert post(bc, DEFAULT).status_code == 204
+    assert [e["entryNumber"] for e in entries(bc)] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_payment_journal_is_posted_through_journals_and_nothing_else(bc):
+    assert bc.get(bc.company(f"journals({BANK})/Microsoft.NAV.post")).status_code in (404, 405)
+    assert bc.post(bc.company(f"customerPaymentJournals({BANK})/Microsoft.NAV.post")).status_code == 404
+    assert (
+        bc.post(bc.company("journals(00000000-0000-0000-0000-00000000abcd)/Microsoft.NAV.post")).status_code
+        == 404
+    )
+    assert bc.post(bc.company("journals/Microsoft.NAV.post")).status_code == 404
+    assert bc.post(bc.company(f"journals({BANK})/Microsoft.NAV.unknown")).status_code == 404
+    assert post(bc, BANK, ["not", "an", "object"]).status_code == 400
+    assert bc.get(bc.payments(BANK)).json()["value"] != []
+
+
+def test_journals_post_is_v2_only(bc1):
+    assert post(bc1, BANK).status_code == 404
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def refused(bc: BcClient, journal: str, status: int = 400) -> str:
+    before = state(bc)
+    response = post(bc, journal)
+    assert response.status_code == status, response.text
+    assert state(bc) == before, "a failed post changed something"
+    return error_of(response)[2]
+
+
+def test_nothing_to_post(bc):
+    assert refused(bc, DEFAULT) == "There is nothing to post."
+
+
+def test_an_unbalanced_journal_without_a_balancing_account(bc):
+    # the seed's GENERAL payment journal has no balancing account: its payments alone do not balance
+    assert refused(bc, GENERAL) == (
+        "Document No. G00001 is out of balance by -4,000. Please check that Posting Date, "
+        "Document Type, Document No. and Amount are correct for each line."
+    )
+    add_line(bc, {"accountNumber": "60100", "amount": 1234.5, "postingDate": "2026-02-10"})
+    assert refused(bc, DEFAULT).startswith("Document No. G00001 is out of balance by 1,234.5. ")
+
+
+def test_a_positive_customer_payment(bc):
+    bc.patch(bc.payments(BANK, f"({payment(2, 20000)})"), {"amount": 10})
+    assert refused(bc, BANK) == (
+        "Amount must be negative in Gen. Journal Line Journal Template Name='CASHRCPT',"
+        "Journal Batch Name='BANK',Line No.='20000'."
+    )
+
+
+def test_a_payment_without_a_customer(bc):
+    bc.patch(
+        bc.payments(BANK, f"({payment(2, 30000)})"), {"customerId": "00000000-0000-0000-0000-000000000000"}
+    )
+    assert refused(bc, BANK) == (
+        "Account No. must have a value in Gen. Journal Line: Journal Template Name=CASHRCPT, "
+        "Journal Batch Name=BANK, Line No.=30000. It cannot be zero or empty."
+    )
+
+
+def test_a_line_without_an_amount_or_a_date(bc):
+    line = add_line(bc, {"accountNumber": "60100", "balancingAccountNumber": "10100"})
+    assert refused(bc, DEFAULT) == (
+        "Amount must have a value in Gen. Journal Line: Journal Template Name=GENERAL, "
+        "Journal Batch Name=DEFAULT, Line No.=10000. It cannot be zero or empty."
+    )
+    bc.patch(bc.company(f"journalLines({line['id']})"), {"amount": 1, "documentNumber": ""})
+    assert refused(bc, DEFAULT).startswith("Document No. must have a value in Gen. Journal Line")
+
+
+@pytest.mark.parametrize(
+    ("applies_to", "why"),
+    [(103002, "another customer's invoice"), (103006, "an invoice already paid")],
+)
+def test_a_payment_applied_to_an_invoice_it_cannot_close(bc, applies_to, why):
+    # the third payment (customer 30000) fails after the first two were checked: nothing changes
+    response = bc.patch(
+        bc.payments(BANK, f"({payment(2, 30000)})"), {"appliesToInvoiceId": invoice(applies_to)}
+    )
+    assert response.status_code == 200, response.text
+    customer_number = "30000"
+    assert refused(bc, BANK) == (
+        "There is no Cust. Ledger Entry within the filter. Filters: "
+        f"Document No.: {applies_to}, Document Type: Invoice, Customer No.: {customer_number}, Open: Yes"
+    ), why
+
+
+# --- amounts ----------------------------------------------------------------------------------
+
+
+def test_an_overpayment_closes_the_invoice_and_leaves_the_surplus_on_the_customer(bc):
+    bc.patch(bc.payments(BANK, f"({payment(2, 10000)})"), {"amount": -1500})
+    assert post(bc, BANK).status_code == 204
+    paid = record(bc, f"salesInvoices({invoice(103004)})")
+    assert (paid["remainingAmount"], paid["status"]) == (0, "Paid")
+    assert record(bc, f"customers({customer(40000)})")["balanceDue"] == -1500
+    receivables = entries(bc, "?$filter=documentNumber eq 'B00001' and accountNumber eq '10400'")
+    assert [e["creditAmount"] for e in receivables] == [1500]
+
+
+def test_a_payment_without_an_invoice_stays_open_on_the_customer(bc):
+    body = {
+        "customerNumber": "10000",
+        "amount": -300,
+        "postingDate": "2026-02-06",
+        "documentNumber": "B00009",
+    }
+    assert bc.post(bc.payments(BANK), body).status_code == 201
+    invoices_before = bc.get(bc.company("salesInvoices?$filter=customerNumber eq '10000'")).json()["value"]
+    assert post(bc, BANK).status_code == 204
+    assert (
+        bc.get(bc.company("salesInvoices?$filter=customerNumber eq '10000'")).json()["value"]
+        == invoices_before
+    )
+    assert record(bc, f"customers({customer(10000)})")["balanceDue"] == -300
+
+
+def test_two_partial_payments_pay_an_invoice(bc):
+    for amount in (-1000, -1500.5):
+        body = {"customerNumber": "20000", "amount": amount, "appliesToInvoiceNumber": "103002"}
+        assert bc.post(bc.payments(BANK), body).status_code == 201
+    for payment_id in (payment(2, 10000), payment(2, 20000), payment(2, 30000)):
+        bc.delete(bc.payments(BANK, f"({payment_id})"))
+    assert post(bc, BANK).status_code == 204
+    paid = record(bc, f"salesInvoices({invoice(103002)})")
+    assert (paid["remainingAmount"], paid["status"]) == (0, "Paid")
+
+
+# --- transactions -----------------------------------------------------------------------------
+
+
+def test_a_snapshot_batch_with_a_failed_post_changes_nothing(bc):
+    before = state(bc)
+    payments_url = f"companies({USA})/customerPaymentJournals({BANK})/customerPayments"
+    requests_ = [
+        {"id": "1", "method": "POST", "url": payments_url, "body": {"customerNumber": "10000", "amount": -5}},
+        {
+            "id": "2",
+            "method": "POST",
+            "url": f"companies({USA})/journals({BANK})/Microsoft.NAV.post",
+            "body": {},
+        },
+        {"id": "3", "method": "POST", "url": f"companies({USA})/journals({DEFAULT})/Microsoft.NAV.post"},
+    ]
+    response = bc.post("$batch", {"requests": requests_}, headers={"Isolation": "snapshot"})
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["responses"]] == [201, 204, 400]
+    assert state(bc) == before
+    response = bc.post("$batch", {"requests": requests_[:2]}, headers={"Isolation": "snapshot"})
+    assert [r["status"] for r in response.json()["responses"]] == [201, 204]
+    assert bc.get(bc.payments(BANK)).json()["value"] == []
+    assert len(entries(bc)) == 8
+
+
+# --- checks that need other seed data -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def blocked_server(start_bc_mock_for_module, tmp_path_factory):
+    """A server whose USA customer 30000 is blocked for all, and whose customer 20000's posting
+    group has a blocked receivables account."""
+    seed = json.loads((ROOT / "fixtures" / "cronus-usa.json").read_text())
+    seed["customerPostingGroups"].append(
+        {
+            "id": "c9000001-0000-4000-8000-000000000002",
+            "code": "BLOCKED",
+            "receivablesAccountId": account(10500),
+        }
+    )
+    for item in seed["customers"]:
+        if item["number"] == "30000":
+            item["blocked"] = "All"
+        if item["number"] == "20000":
+            item["customerPostingGroup"] = "BLOCKED"
+    path = tmp_path_factory.mktemp("blocked") / "seed.json"
+    path.write_text(json.dumps(seed))
+    return start_bc_mock_for_module("--fixtures", str(path)).url
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (30000, "You cannot post this type of document when Customer 30000 is blocked with type All"),
+        (20000, "Blocked must be equal to 'No'  in G/L Account: No.=10500. Current value is 'Yes'."),
+    ],
+)
+def test_a_blocked_account(blocked_server, tenant, line, message):
+    bc = BcClient(blocked_server, tenant, "v2.0")
+    keep = {30000: payment(1, 30000), 20000: payment(1, 20000)}[line]
+    for other in (payment(1, 10000), payment(1, 20000), payment(1, 30000)):
+        if other != keep:
+            assert bc.delete(bc.payments(GENERAL, f"({other})")).status_code == 204
+    bc.patch(bc.journals(f"({GENERAL})"), {"balancingAccountId": account(10100)})
+    assert refused(bc, GENERAL) == message
