@@ -139,6 +139,39 @@ def test_the_curl_walkthrough_runs_twice_without_an_error(fresh_server):
         assert '"code":"Application_StringExceededLength"' in output
 
 
+def test_the_posting_walkthrough_runs_twice_and_shows_what_it_says(fresh_server):
+    (walkthrough,) = blocks("## Post payments: the whole loop", "sh")
+    (table,) = blocks("## Post payments: the whole loop", "text")
+    for _ in RUNS:
+        output = run_sh(walkthrough, fresh_server)
+        lines = output.splitlines()
+        assert "204" in lines
+        assert '"number":"103001","remainingAmount":0,"status":"Paid"' in output
+        assert '"remainingAmount":1500.5,"status":"Open"' in output
+        entries = next(json.loads(line) for line in lines if "entryNumber" in line)["value"]
+        shown = [row.split() for row in table.strip().splitlines()[1:]]
+        assert [
+            [
+                str(e["entryNumber"]),
+                e["documentNumber"],
+                e["accountNumber"],
+                str(e["debitAmount"]),
+                str(e["creditAmount"]),
+            ]
+            for e in entries
+        ] == shown
+        assert "There is nothing to post." in output
+        assert '"status":"reset"' in output
+
+
+def test_the_posting_pytest_example_passes_twice(pytester: pytest.Pytester):
+    (test_file,) = blocks("## Post payments: the whole loop", "python")
+    pytester.makepyfile(test_posting_example=test_file)
+    for _ in RUNS:
+        result = pytester.runpytest("-p", "no:cacheprovider")
+        result.assert_outcomes(passed=2)
+
+
 def test_the_query_option_examples_run_twice(fresh_server):
     (block,) = blocks("## Query options (OData)", "sh")
     for _ in RUNS:
