@@ -59,6 +59,8 @@ def by_document(found: list[dict]) -> dict[str, Decimal]:
 
 def test_posting_a_customer_payment_journal(bc):
     before_invoice = record(bc, f"salesInvoices({invoice(103004)})")
+    before_customer = record(bc, f"customers({customer(40000)})")
+    untouched = record(bc, f"customers({customer(10000)})")
     response = post(bc, BANK)
     assert response.status_code == 204, response.text
     assert response.content == b""
@@ -90,8 +92,17 @@ def test_posting_a_customer_payment_journal(bc):
     partly = record(bc, f"salesInvoices({invoice(103005)})")
     assert (partly["remainingAmount"], partly["status"]) == (7500, "Open")
     assert record(bc, f"salesInvoices({invoice(103003)})")["status"] == "Paid"
-    # the customers' balance due: down by what they paid
+    # the customers' balance due: down by what they paid; the others unchanged
     assert record(bc, f"customers({customer(50000)})")["balanceDue"] == -7500
+    after_customer = record(bc, f"customers({customer(40000)})")
+    assert after_customer["balanceDue"] == before_customer["balanceDue"] - 980
+    assert after_customer["@odata.etag"] != before_customer["@odata.etag"]
+    assert (
+        after_customer["lastModifiedDateTime"]
+        == paid["lastModifiedDateTime"]
+        == found[0]["lastModifiedDateTime"]
+    )
+    assert record(bc, f"customers({customer(10000)})") == untouched
     assert record(bc, f"accounts({account(10100)})")["netChange"] == 9714.56
     assert record(bc, f"accounts({account(10400)})")["netChange"] == -9714.56
 
