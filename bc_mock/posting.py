@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bc_mock import errors
+from bc_mock.entities.dimension_set_lines import GL_ENTRY, copy_dimension_set, remove_dimension_set
 from bc_mock.entities.journals import check_gl_account, field_validation
 from bc_mock.entities.kinds import BLANK_DATE, BLANK_GUID
 from bc_mock.entities.rules import CompanyView
@@ -126,6 +127,7 @@ def _lines(view: CompanyView, batch_id: str) -> list[Line]:
     lines = [_line(lines_set, record, template, journal) for record in records]
     for line in lines:
         if line.empty:  # BC deletes empty lines with the batch's posted lines
+            remove_dimension_set(view, line.record["id"])
             view.remove(line.set_name, line.record["id"])
     return [line for line in lines if not line.empty]
 
@@ -292,6 +294,7 @@ class Posting:
             self._entries(line)
             if line.account.type == CUSTOMER:
                 self._customer(line)
+            remove_dimension_set(self.view, line.record["id"])
             self.view.remove(line.set_name, line.record["id"])
 
     def _entries(self, line: Line) -> None:
@@ -319,6 +322,7 @@ class Posting:
         }
         self.next_entry += 1
         view.put("generalLedgerEntries", entry)
+        copy_dimension_set(view, record["id"], entry["id"], GL_ENTRY)
         current = view.get("accounts", account["id"])
         assert current is not None  # found just above
         view.put(

@@ -142,7 +142,7 @@ def _step(current: Target, version: str, name: str, key: str | None, url: errors
     if key is None:
         return target
     record_id = _key(key)
-    row = entity.rules.find(company, record_id)
+    row = entity.rules.find(company, record_id, target.parent)
     if row is None or not target.belongs(version, row.data):
         raise errors.resource_not_found(name)
     target.row, target.single, target.key = row, True, record_id

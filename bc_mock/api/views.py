@@ -332,7 +332,7 @@ class ApiCall:
     def post(self, target: Target, view: CompanyView) -> Answer:
         entity = target.entity
         row = writes.create(entity, view, self.body.value(), target.parent)
-        location = f"{self.api_root}/{target.context}({row.data['id']})"
+        location = f"{self.api_root}/{target.context}({entity.key_text(row.data)})"
         if "return-no-content" in request.headers.get("Prefer", ""):
             return Answer(
                 None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bc_mock.entities.dimension_set_lines import dimension_set_lines
 from bc_mock.entities.dimensions import dimensions
 from bc_mock.entities.general_journals import journals
 from bc_mock.entities.journal_lines import journal_lines
@@ -28,6 +29,7 @@ REGISTRY: dict[str, EntitySet] = {
         journals,
         journal_lines,
         general_ledger_entries,
+        dimension_set_lines,
         subscriptions,
     )
 }

@@ -42,8 +42,8 @@ class GeneralJournalRules(JournalRules):
     template = GENERAL
     lines = "journalLines"
 
-    def find(self, company: Company, key: str) -> Row | None:
-        row = super().find(company, key)
+    def find(self, company: Company, key: str, parent: dict | None = None) -> Row | None:
+        row = super().find(company, key, parent)
         if row is not None:
             return row
         # OnFindRecord: a batch of another template, found by its id, shown as a journal

@@ -26,10 +26,11 @@ import uuid
 from decimal import Decimal
 
 from bc_mock import errors
+from bc_mock.entities.dimension_set_lines import remove_dimension_set
 from bc_mock.entities.general_journals import GENERAL, GeneralJournalRules
 from bc_mock.entities.journals import field_validation, posting_account_number
 from bc_mock.entities.kinds import BLANK_GUID, Code, Date, DateTime, Decimal_, Enum, Guid, Int32, Text
-from bc_mock.entities.model import EntitySet, Prop
+from bc_mock.entities.model import EntitySet, Navigation, Prop
 from bc_mock.entities.payments import (
     NEEDS_JOURNAL,
     increment_document_number,
@@ -136,6 +137,7 @@ class JournalLineRules(Rules):
         return self._apply(view, record, values, journal)
 
     def delete(self, view: CompanyView, current: dict) -> None:
+        remove_dimension_set(view, current["id"])
         view.remove("journalLines", current["id"])
 
     # --- the steps ---------------------------------------------------------
@@ -257,6 +259,9 @@ journal_lines = EntitySet(
     description="Journal lines (v2.0): the lines of a general journal, at `journals({id})/journalLines`; "
     "a company-level list needs `$filter=journalId eq {id}` or `$filter=id eq {id}`, as in BC.",
     nested_in="journals",
+    navigations=(
+        Navigation("dimensionSetLines", "dimensionSetLines", many=True, target_field="parentId", versions=V2),
+    ),
     props=(
         Prop("id", Guid(), read_only=True, nullable=False, settable_on_create=V2, versions=V2),
         Prop("journalId", Guid(), versions=V2),

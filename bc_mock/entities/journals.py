@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 
 from bc_mock import errors
+from bc_mock.entities.dimension_set_lines import remove_dimension_set
 from bc_mock.entities.kinds import BLANK_GUID, Code, DateTime, Guid, Text
 from bc_mock.entities.model import EntitySet, Navigation, Prop
 from bc_mock.entities.rules import CompanyView, Rules
@@ -77,6 +78,7 @@ class JournalRules(Rules):
 
     def delete(self, view: CompanyView, current: dict) -> None:
         for line in view.rows(self.lines, journalId=current["id"]):
+            remove_dimension_set(view, line["id"])
             view.remove(self.lines, line["id"])
         view.remove(self.entity.name, current["id"])
 

@@ -132,6 +132,10 @@ class Kind:
         """The stored value as ``version`` of the API writes it (the same in both, but for enums)."""
         return self.dump(value)
 
+    def same(self, stored: object, given: object) -> bool:
+        """Whether a value a client sent (loaded) is the stored one, as the client reads it."""
+        return stored == given
+
 
 class Guid(Kind):
     edm = "Edm.Guid"

@@ -12,7 +12,7 @@ next entry number.
 from __future__ import annotations
 
 from bc_mock.entities.kinds import Code, Date, DateTime, Decimal_, Enum, Guid, Int32, Text
-from bc_mock.entities.model import EntitySet, Prop
+from bc_mock.entities.model import EntitySet, Navigation, Prop
 from bc_mock.entities.rules import CompanyView, FieldError, ReferenceRules
 
 V2 = ("v2.0",)
@@ -36,6 +36,9 @@ general_ledger_entries = EntitySet(
     top_level_versions=V2,
     # () : the whole table, so that the highest entry number is found at once
     indexes=((), ("documentNumber",)),
+    navigations=(
+        Navigation("dimensionSetLines", "dimensionSetLines", many=True, target_field="parentId", versions=V2),
+    ),
     description="General ledger entries (v2.0). Read-only: posting a journal "
     "(`Microsoft.NAV.post`) writes them.",
     props=(

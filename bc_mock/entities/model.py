@@ -141,6 +141,11 @@ class EntitySet:
     def navigation(self, version: str, name: str) -> Navigation | None:
         return next((nav for nav in self.navigations_for(version) if nav.name == name), None)
 
+    def key_text(self, data: dict) -> str:
+        """The record's key as its URL writes it (a dimension set line's: the dimension's id)."""
+        prop = self.prop_named(self.key)
+        return str(prop.kind.dump(data[self.key]) if prop is not None else data[self.key])
+
     def actions_for(self, version: str) -> tuple[Action, ...]:
         return tuple(action for action in self.actions if version in action.versions)
 

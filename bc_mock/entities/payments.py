@@ -26,6 +26,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from bc_mock import errors
+from bc_mock.entities.dimension_set_lines import remove_dimension_set
 from bc_mock.entities.journals import TEMPLATE
 from bc_mock.entities.kinds import (
     BLANK_GUID,
@@ -139,6 +140,7 @@ class PaymentRules(Rules):
         return self._apply(view, record, values, journal)
 
     def delete(self, view: CompanyView, current: dict) -> None:
+        remove_dimension_set(view, current["id"])
         view.remove("customerPayments", current["id"])
 
     # --- the steps ---------------------------------------------------------
@@ -286,6 +288,7 @@ customer_payments = EntitySet(
             source_field="journalId",
             versions=V2,
         ),
+        Navigation("dimensionSetLines", "dimensionSetLines", many=True, target_field="parentId", versions=V2),
     ),
     props=(
         Prop("id", Guid(), read_only=True, nullable=False, settable_on_create=V2),

@@ -130,9 +130,10 @@ class Rules:
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         """Refuse a list request that BC refuses; ``equalities`` come from $filter."""
 
-    def find(self, company: Company, key: str) -> Row | None:
-        """The record a URL's key names in this set (``journals({id})``), or None. A set whose page
-        finds records beyond those it lists (BC's OnFindRecord) says so here."""
+    def find(self, company: Company, key: str, parent: dict | None = None) -> Row | None:
+        """The record a URL's key names in this set (``journals({id})``; ``parent``: the record
+        whose navigation the URL follows), or None. A set whose page finds records beyond those
+        it lists (BC's OnFindRecord) says so here."""
         table = company.tables.get(self.entity.name)
         return None if table is None else table.get(key)
 

@@ -69,10 +69,11 @@ def _split_read_only(entity: EntitySet, version: str, values: dict, creating: bo
     return writable, read_only
 
 
-def _check_read_only(read_only: dict, record: dict) -> None:
+def _check_read_only(entity: EntitySet, read_only: dict, record: dict) -> None:
     # BC accepts a read-only property given the value it ends up with
     for name, value in read_only.items():
-        if record.get(name) != value:
+        prop = entity.prop_named(name)
+        if prop is None or not prop.kind.same(record.get(name), value):
             raise errors.read_only(name)
 
 
@@ -80,14 +81,14 @@ def create(entity: EntitySet, view: CompanyView, body: dict, parent: dict | None
     values = load_values(entity, view.version, body, creating=True)
     writable, read_only = _split_read_only(entity, view.version, values, creating=True)
     record = entity.rules.create(view, writable, parent)
-    _check_read_only(read_only, record)
+    _check_read_only(entity, read_only, record)
     return view.put(entity.name, record)
 
 
 def update(entity: EntitySet, view: CompanyView, current: dict, body: dict, parent: dict | None) -> Row:
     values = load_values(entity, view.version, body, creating=False)
     writable, read_only = _split_read_only(entity, view.version, values, creating=False)
-    _check_read_only(read_only, current)
+    _check_read_only(entity, read_only, current)
     record = entity.rules.update(view, current, writable, parent)
     return view.put(entity.name, record)
 

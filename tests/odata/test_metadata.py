@@ -71,7 +71,7 @@ def test_version_differences_show(bc, bc1):
         n.get("Name")
         for n in entity_type(metadata(bc1), "customerPayment").findall("edm:NavigationProperty", NS)
     }
-    assert v2_navs == {"customer", "customerPaymentJournal"} and v1_navs == {"customer"}
+    assert v2_navs == {"customer", "customerPaymentJournal", "dimensionSetLines"} and v1_navs == {"customer"}
 
 
 def test_navigation_properties(bcv):
