@@ -34,6 +34,8 @@ def _text_property(entity: EntitySet, version: str) -> str:
 
 @pytest.mark.parametrize("entity", WRITABLE, ids=[entity.name for entity in WRITABLE])
 def test_a_record_read_changed_and_written_back_whole_is_taken(bcv, entity):
+    if bcv.version not in entity.top_level_versions:
+        pytest.skip(f"{entity.name} is not a set of API {bcv.version}")
     url = _list_url(bcv, entity)
     record = bcv.get(url).json()["value"][0]
     record_url = f"{url}({record['id']})"

@@ -58,6 +58,9 @@ def _fixture(rng: random.Random) -> dict:
     return {
         "company": company,
         "accounts": bundled["accounts"],
+        # the payment terms and methods the customers name
+        "paymentTerms": bundled["paymentTerms"],
+        "paymentMethods": bundled["paymentMethods"],
         "customers": bundled["customers"],
         "salesInvoices": bundled["salesInvoices"],
         "customerPaymentJournals": journals,
