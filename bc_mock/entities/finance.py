@@ -98,8 +98,38 @@ class CodedRecordRules(Rules):
         return record
 
 
+# AL's Currency.ResolveCurrencySymbol: the symbol a currency gets when its code is set and it has none
+CURRENCY_SYMBOLS = {
+    **dict.fromkeys(("AUD", "BND", "CAD", "FJD", "HKD", "MXN", "NZD", "SBD", "SGD", "USD"), "$"),
+    "GBP": "\u00a3",
+    **dict.fromkeys(("DKK", "ISK", "NOK", "SEK"), "kr"),
+    "EUR": "\u20ac",
+    "CNY": "\u00a5",
+    "JPY": "\u00a5",
+}
+
+
 class CurrencyRules(CodedRecordRules):
-    """A renamed currency is renamed where customers and bank accounts name it (AL's Rename)."""
+    """A currency's code gives it its symbol when it has none; a renamed currency is renamed
+    where customers and bank accounts name it (AL's Rename); one that open invoices are in
+    cannot be deleted."""
+
+    def assign(self, view: CompanyView, record: dict, values: dict, creating: bool) -> None:
+        for name, value in values.items():
+            if name == "id":
+                continue
+            record[name] = value
+            if name == "code" and not record["symbol"]:
+                record["symbol"] = CURRENCY_SYMBOLS.get(value, "")
+
+    def delete(self, view: CompanyView, current: dict) -> None:
+        for invoice in view.rows("salesInvoices", currencyCode=current["code"]):
+            if invoice["status"] == "Open":
+                raise errors.dialog(
+                    "There is one or more opened entries in the Cust. Ledger Entry table using "
+                    f"Currency {current['code']}."
+                )
+        super().delete(view, current)
 
     def update(self, view: CompanyView, current: dict, values: dict, parent: dict | None) -> dict:
         record = super().update(view, current, values, parent)

@@ -355,3 +355,40 @@ def test_metadata_and_openapi_declare_the_new_sets(bc):
         assert f'<EntityType Name="{type_name}">' in metadata
         assert f'<EntitySet Name="{set_name}" EntityType="Microsoft.NAV.{type_name}"' in metadata
         assert f"/api/v2.0/companies({{companyId}})/{set_name}" in document["paths"]
+
+
+def test_a_currency_gets_bcs_symbol_for_its_code(bc):
+    created = bc.post(bc.company("currencies"), {"code": "jpy", "displayName": "Yen"}).json()
+    assert (created["code"], created["symbol"]) == ("JPY", "\u00a5")
+    given = bc.post(bc.company("currencies"), {"code": "SEK", "symbol": "SEK"}).json()
+    assert given["symbol"] == "SEK"  # a symbol given after the code is kept
+    assert bc.post(bc.company("currencies"), {"code": "XAU"}).json()["symbol"] == ""
+
+
+def test_a_renamed_currency_is_renamed_in_its_bank_accounts(bc):
+    account = bc.post(bc.company("bankAccounts"), {"number": "EURO", "currencyCode": "EUR"}).json()
+    assert bc.patch(bc.company(f"currencies({currency(2)})"), {"code": "EUX"}).status_code == 200
+    after = bc.get(bc.company(f"bankAccounts({account['id']})")).json()
+    assert (after["currencyCode"], after["currencyId"]) == ("EUX", currency(2))
+
+
+def test_a_currency_that_open_invoices_are_in_cannot_be_deleted():
+    from bc_mock import errors
+    from bc_mock.entities import REGISTRY
+    from bc_mock.entities.rules import CompanyView
+    from bc_mock.seed import load_store
+
+    store = load_store()
+    company = store.seed_company(USA)
+    invoice = next(r.data for r in company.tables["salesInvoices"].values() if r.data["status"] == "Open")
+    euro = company.tables["currencies"][currency(2)].data
+    with store.transaction() as tx:
+        view = CompanyView(company, tx, "v2.0")
+        view.put("salesInvoices", dict(invoice, currencyCode="EUR"))
+        with pytest.raises(errors.BcError) as refused:
+            REGISTRY["currencies"].rules.delete(view, euro)
+        REGISTRY["currencies"].rules.delete(view, company.tables["currencies"][currency(1)].data)
+    assert refused.value.message == (
+        "There is one or more opened entries in the Cust. Ledger Entry table using Currency EUR."
+    )
+    assert currency(1) not in company.tables["currencies"]
