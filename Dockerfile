@@ -6,6 +6,8 @@
 # Configuration is the BC_MOCK_* environment (see `bc-mock --help`); arguments
 # after the image name go to `bc-mock`. Custom fixtures: mount a folder and
 # point BC_MOCK_FIXTURES at it (-v "$PWD/fixtures:/fixtures" -e BC_MOCK_FIXTURES=/fixtures).
+# Authentication as BC Online's over https: `bc-mock --auth entra --tls --tls-ca-out /ca/ca.pem`
+# with a volume at /ca (the folder belongs to the server's user, so a named volume is writable).
 # Only the classic builder's syntax is used, so any Docker engine builds it.
 
 # Stage 1: build the wheel (the bundled seed ships inside it, as bc_mock.default_fixtures)
@@ -27,13 +29,15 @@ ENV PYTHONUNBUFFERED=1 \
     BC_MOCK_HOST=0.0.0.0 \
     BC_MOCK_PORT=8080
 COPY --from=build /install /usr/local
+# where --tls-ca-out can write the CA certificate for clients (mount a volume there)
+RUN mkdir /ca && chown 10001:10001 /ca
 # A numeric user (no name needed): Kubernetes' runAsNonRoot can verify it without /etc/passwd.
 USER 10001:10001
 EXPOSE 8080
-# Python only (the image has no curl); the port follows BC_MOCK_PORT. A short interval, as
-# CI jobs wait for "healthy" (their first check comes one interval after the start).
-HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; \
-r.urlopen('http://127.0.0.1:%s/_mock/health' % os.getenv('BC_MOCK_PORT', '8080'), timeout=2)"]
+# Python only (the image has no curl); the port follows BC_MOCK_PORT, over http or https (--tls).
+# A short interval, as CI jobs wait for "healthy" (their first check comes one interval after
+# the start).
+HEALTHCHECK --interval=5s --timeout=5s --start-period=5s --retries=3 \
+    CMD ["python", "-m", "bc_mock.healthcheck"]
 # Exec form: bc-mock is PID 1 and receives `docker stop`'s SIGTERM itself, and exits at once.
 ENTRYPOINT ["bc-mock"]

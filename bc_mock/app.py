@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, Response, request
 from flask.sessions import NullSession, SessionInterface
@@ -13,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from bc_mock import errors, hooks, jsonio, limits
 from bc_mock.api.views import bp as api_bp
+from bc_mock.auth.applications import Applications
 from bc_mock.clock import Clocks, parse_clock_option
 from bc_mock.config import Settings, parse_limit
 from bc_mock.control import bp as control_bp
@@ -22,7 +24,7 @@ from bc_mock.faults import FaultSet, load_rules
 from bc_mock.journal import Journal
 from bc_mock.ratelimit import RateLimiter
 from bc_mock.routing import LazyBuilderRule
-from bc_mock.seed import load_store
+from bc_mock.seed import load_seed
 from bc_mock.store import Store
 from bc_mock.webhooks.engine import Webhooks
 from bc_mock.wsgi_request import BcRequest, request_proxy
@@ -42,6 +44,10 @@ class MockState:
     initial_faults: list = field(default_factory=list)  # from --faults: what a reset puts back
     # set by the runner (cli, MockServer): closes a request's connection with no answer
     drop_connection: Callable[[dict], bool] | None = None
+    # the registered applications (BC's Microsoft Entra applications), from the seed
+    applications: Applications = field(default_factory=Applications)
+    entra: Any = None  # the token service (bc_mock.auth.entra.EntraService) with --auth entra
+    ca_pem: bytes | None = None  # the CA of the certificate generated for --tls (set by serving)
     clocks: Clocks = field(default_factory=Clocks)
     webhooks: Webhooks = field(init=False)
 
@@ -92,14 +98,15 @@ class MockState:
         the clock, webhook subscriptions with what is pending for them and their deliveries.
 
         With ``tenant``, only that tenant's: its data (every environment), the rules scoped to
-        it, its journal entries, its rate-limit count, its own clock and subscriptions; the
-        rules from --faults stay.
+        it, its journal entries, its registered applications (the seed's again), its rate-limit
+        count, its own clock and subscriptions; the rules from --faults stay.
         """
         self.store.reset(tenant)
         self.webhooks.reset(tenant)
         self.clocks.reset(tenant)
         self.journal.clear(tenant)
         self.faults.clear(tenant)
+        self.applications.reset(tenant)
         if tenant is None and self.initial_faults:
             self.faults.add_many(self.initial_faults)
         if self.rate_limiter is not None:
@@ -107,9 +114,17 @@ class MockState:
 
 
 def _state(settings: Settings, store: Store | None) -> MockState:
+    applications: tuple = ()
+    if store is None:
+        seed = load_seed(settings.fixtures)
+        store, applications = seed.store, seed.applications
     clocks = Clocks(parse_clock_option(settings.clock), settings.max_tenants)
     state = MockState(
-        settings, store or load_store(settings.fixtures), Journal(settings.journal_size), clocks=clocks
+        settings,
+        store,
+        Journal(settings.journal_size),
+        applications=Applications(applications),
+        clocks=clocks,
     )
     state.store.max_namespaces = settings.max_tenants
     if settings.rate_limit:
@@ -138,6 +153,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(control_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
+    if settings.auth == "entra":
+        from bc_mock.auth import entra  # PyJWT and cryptography load only for --auth entra
+
+        state = app.extensions["bc_mock"]
+        state.entra = entra.EntraService(settings, state.applications, state.clocks)
+        hooks.install(app, entra.render_fault, blueprint=hooks.ENTRA_BLUEPRINT, service=hooks.ENTRA)
+        app.register_blueprint(entra.bp)
     app.after_request(_bc_headers)
     app.register_error_handler(errors.BcError, _render_bc_error)
     app.register_error_handler(RuleError, _render_rule_error)
@@ -172,8 +194,9 @@ def _render(error: errors.BcError) -> Response:
 
 def _bc_headers(response: Response) -> Response:
     """What BC sends with every answer of its API (recorded, BC 25.4): the request's id (the
-    CorrelationId of an error) and no caching. bc_mock's own /_mock answers are left alone."""
-    if not request.path.startswith("/_mock"):
+    CorrelationId of an error) and no caching. bc_mock's own /_mock answers, and the token
+    service's (Entra's headers), are left alone."""
+    if not request.path.startswith("/_mock") and request.blueprint != hooks.ENTRA_BLUEPRINT:
         response.headers["request-id"] = request_proxy._get_current_object().request_id
         response.headers["Cache-Control"] = "no-cache, no-store"
     return response

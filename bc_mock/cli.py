@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from bc_mock.clock import parse_clock_option
-from bc_mock.config import Settings, parse_hosts, parse_seconds, parse_size
+from bc_mock.config import Settings, parse_auth, parse_hosts, parse_seconds, parse_size, parse_tls_hostnames
 
 T = TypeVar("T")
 
@@ -117,6 +117,7 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     _add_journal_and_fault_limits(parser, defaults)
     _add_allowed_hosts(parser, defaults)
     _add_clock_and_webhooks(parser, defaults)
+    _add_auth_and_tls(parser, defaults)
     return parser
 
 
@@ -173,6 +174,58 @@ def _clock_and_webhooks(args: argparse.Namespace) -> dict[str, Any]:
         "webhook_handshake_timeout",
     )
     return {name: getattr(args, name) for name in names}
+
+
+def _add_auth_and_tls(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """Authentication as BC Online's (a Microsoft Entra ID token service) and https."""
+    parser.add_argument(
+        "--auth",
+        type=_auth,
+        default=defaults.auth,
+        metavar="entra",
+        help="entra: serve a Microsoft Entra ID token service (client credentials) and take BC API "
+        "requests only with a valid Bearer token of it, as BC Online (BC_MOCK_AUTH; default: none)",
+    )
+    parser.add_argument(
+        "--token-lifetime",
+        type=_whole(1),
+        default=defaults.token_lifetime,
+        metavar="SECONDS",
+        help="how long the token service's tokens are valid (BC_MOCK_TOKEN_LIFETIME; default %(default)s)",
+    )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        default=defaults.tls,
+        help="serve https with a certificate made at start for 127.0.0.1, ::1 and localhost (BC_MOCK_TLS=1)",
+    )
+    parser.add_argument(
+        "--tls-cert",
+        default=defaults.tls_cert,
+        metavar="FILE",
+        help="serve https with this PEM certificate (chain) instead (BC_MOCK_TLS_CERT)",
+    )
+    parser.add_argument(
+        "--tls-key",
+        default=defaults.tls_key,
+        metavar="FILE",
+        help="the PEM private key of --tls-cert, unless that file holds it (BC_MOCK_TLS_KEY)",
+    )
+    parser.add_argument(
+        "--tls-ca-out",
+        default=defaults.tls_ca_out,
+        metavar="FILE",
+        help="write the CA certificate of the generated certificate here (PEM), for clients to trust; "
+        "implies --tls (BC_MOCK_TLS_CA_OUT)",
+    )
+    parser.add_argument(
+        "--tls-hostnames",
+        type=_tls_hostnames,
+        default=defaults.tls_hostnames,
+        metavar="NAMES",
+        help="more names (comma-separated DNS names or IP addresses) for the generated certificate, "
+        "such as a compose service's name; implies --tls (BC_MOCK_TLS_HOSTNAMES)",
+    )
 
 
 def _add_allowed_hosts(parser: argparse.ArgumentParser, defaults: Settings) -> None:
@@ -257,6 +310,8 @@ _size = _argument_type(parse_size)
 _hosts = _argument_type(parse_hosts)
 _seconds = _argument_type(parse_seconds)
 _clock = _argument_type(_keep_clock)
+_auth = _argument_type(parse_auth)
+_tls_hostnames = _argument_type(parse_tls_hostnames)
 
 
 def settings_from_args(argv: list[str] | None = None) -> Settings:
@@ -284,6 +339,13 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
             **_journal_and_fault_limits(args),
             allowed_hosts=args.allowed_hosts,
             **_clock_and_webhooks(args),
+            auth=args.auth,
+            token_lifetime=args.token_lifetime,
+            tls=args.tls,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            tls_ca_out=args.tls_ca_out,
+            tls_hostnames=args.tls_hostnames,
         )
     except ValueError as error:  # e.g. a port out of range, a malformed --rate-limit
         parser.error(str(error))
@@ -300,20 +362,22 @@ def _stop(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bc_mock import serving
+    from bc_mock import serving, tls
     from bc_mock.app import create_app
     from bc_mock.seed import SeedError
 
     settings = settings_from_args(argv)
     try:
         app = create_app(settings)
-    except (SeedError, ValueError) as error:  # ValueError: a bad --faults file or --rate-limit
+        # made (and its CA written) before the server listens: a client that sees it listen can trust it
+        tls_material = tls.prepare(settings)
+    except (SeedError, ValueError) as error:  # ValueError: a bad --faults file, --rate-limit or TLS file
         print(f"bc-mock: error: {error}", file=sys.stderr, flush=True)
         return 2
     # Any: bc_mock uses attributes of waitress's server that its stubs do not declare (effective_port)
     server: Any
     try:
-        server = serving.create_server(app, settings)
+        server = serving.create_server(app, settings, tls_material)
     except (OSError, ValueError) as error:  # ValueError: a host name that does not resolve
         print(f"bc-mock: error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2
@@ -322,7 +386,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    print(f"bc-mock listening on http://{settings.host}:{server.effective_port}", flush=True)
+    scheme = "https" if tls_material else "http"
+    print(f"bc-mock listening on {scheme}://{settings.host}:{server.effective_port}", flush=True)
+    if tls_material is not None and tls_material.ca_pem is not None:
+        where = f"in {settings.tls_ca_out} and " if settings.tls_ca_out else ""
+        print(
+            f"bc-mock: TLS certificate for {', '.join(tls_material.names)}; its CA {where}at "
+            f"{scheme}://{settings.host}:{server.effective_port}/_mock/ca.pem",
+            flush=True,
+        )
     try:
         server.run()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ DEFAULT_JOURNAL_BUDGET = 64 * 1024 * 1024
 MIN_JOURNAL_BODY_LIMIT = 1024
 DEFAULT_MAX_FAULT_RULES = 1_000
 MAX_WEBHOOK_SECONDS = 3600  # the longest webhook delay or timeout: an hour
+DEFAULT_TOKEN_LIFETIME = 3599  # seconds, as Microsoft Entra ID's client-credentials tokens
+AUTH_MODES = ("entra",)  # --auth: Microsoft Entra ID's tokens, as BC Online takes them
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -59,6 +62,14 @@ class Settings:
     webhook_collection_threshold: int = 1000  # notifications per subscription before one "collection"
     webhook_timeout: float = 30.0  # seconds a subscriber has to answer a notification
     webhook_handshake_timeout: float = 5.0  # seconds a subscriber has to answer the handshake
+    # "entra": BC API requests need a token of bc_mock's Microsoft Entra ID token service
+    auth: str | None = None
+    token_lifetime: int = DEFAULT_TOKEN_LIFETIME  # seconds a token of the token service is valid
+    tls: bool = False  # serve https (implied by the tls_* files below)
+    tls_cert: str | None = None  # a PEM certificate (chain) to serve instead of a generated one
+    tls_key: str | None = None  # its private key (PEM), unless tls_cert holds it
+    tls_ca_out: str | None = None  # write the generated certificate's CA here (PEM)
+    tls_hostnames: tuple[str, ...] = ()  # names the generated certificate holds besides the local ones
 
     def __post_init__(self) -> None:
         self.validate()
@@ -92,6 +103,28 @@ class Settings:
             parse_limit(self.rate_limit)
         self._validate_journal_bytes()
         self.allowed_hosts = parse_hosts(self.allowed_hosts)
+        self._validate_auth_and_tls()
+
+    def _validate_auth_and_tls(self) -> None:
+        self.auth = parse_auth(self.auth)
+        _check_whole("token_lifetime", self.token_lifetime, 1)
+        self.tls_hostnames = parse_tls_hostnames(self.tls_hostnames)
+        if self.tls_key and not self.tls_cert:
+            raise ValueError(
+                "tls_key (--tls-key) needs tls_cert (--tls-cert), the certificate it is the key of"
+            )
+        if self.tls_cert and self.tls_ca_out:
+            raise ValueError(
+                "tls_ca_out (--tls-ca-out) writes the CA of the certificate bc-mock generates; with "
+                "tls_cert (--tls-cert) the certificate and its CA are yours"
+            )
+        if self.tls_cert and self.tls_hostnames:
+            raise ValueError(
+                "tls_hostnames (--tls-hostnames) names the certificate bc-mock generates; with "
+                "tls_cert (--tls-cert) the certificate is yours"
+            )
+        # a certificate to serve or a CA to write means https
+        self.tls = bool(self.tls or self.tls_cert or self.tls_ca_out or self.tls_hostnames)
 
     def _validate_journal_bytes(self) -> None:
         """Each body the journal keeps at least 1 KB; all entries at least one whole body."""
@@ -140,6 +173,7 @@ class Settings:
                     raise ValueError(f"{variable}: {error}") from None
         if env.get("BC_MOCK_MAX_FAULT_RULES"):
             settings.max_fault_rules = _number(env, "BC_MOCK_MAX_FAULT_RULES")
+        settings._auth_and_tls_from_env(env)
         if env.get("BC_MOCK_ALLOWED_HOSTS"):
             try:
                 settings.allowed_hosts = parse_hosts(env["BC_MOCK_ALLOWED_HOSTS"])
@@ -155,6 +189,36 @@ class Settings:
         settings.validate()
         return settings
 
+    def _auth_and_tls_from_env(self, env) -> None:
+        if env.get("BC_MOCK_AUTH"):
+            try:
+                self.auth = parse_auth(env["BC_MOCK_AUTH"])
+            except ValueError as error:
+                raise ValueError(f"BC_MOCK_AUTH: {error}") from None
+        if env.get("BC_MOCK_TOKEN_LIFETIME"):
+            self.token_lifetime = _number(env, "BC_MOCK_TOKEN_LIFETIME")
+        self.tls = env.get("BC_MOCK_TLS", "").strip().lower() in TRUE_WORDS
+        self.tls_cert = env.get("BC_MOCK_TLS_CERT") or None
+        self.tls_key = env.get("BC_MOCK_TLS_KEY") or None
+        self.tls_ca_out = env.get("BC_MOCK_TLS_CA_OUT") or None
+        if env.get("BC_MOCK_TLS_HOSTNAMES"):
+            try:
+                self.tls_hostnames = parse_tls_hostnames(env["BC_MOCK_TLS_HOSTNAMES"])
+            except ValueError as error:
+                raise ValueError(f"BC_MOCK_TLS_HOSTNAMES: {error}") from None
+
+
+def parse_auth(value: object) -> str | None:
+    """``"entra"`` (any case), or None for no authentication (None, ``""`` or ``"none"``)."""
+    if value is None:
+        return None
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in ("", "none"):
+        return None
+    if text not in AUTH_MODES:
+        raise ValueError(f"auth must be one of {', '.join(AUTH_MODES)} (or none), not {value!r}")
+    return text
+
 
 def parse_limit(text: str) -> tuple[int, float]:
     """``"600/60"`` -> (600, 60.0): at most N requests in any window of SECONDS; ``"600"`` alone
@@ -169,6 +233,10 @@ def parse_limit(text: str) -> tuple[int, float]:
     return limit, window
 
 
+# a DNS name a certificate can hold (a leading "*." for a domain's names)
+_DNS_NAME = re.compile(
+    r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 _HOST_NAME = re.compile(
     r"^(\*|(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*)$"
 )
@@ -192,6 +260,34 @@ def parse_hosts(value: object) -> tuple[str, ...]:
             )
         hosts.append(host)
     return tuple(hosts)
+
+
+def parse_tls_hostnames(value: object) -> tuple[str, ...]:
+    """Names for the certificate from ``"bc-mock, mock.internal, 10.0.0.5"`` (or a list): DNS
+    names (``*.`` for a domain's names) or IP addresses, lower-cased. ValueError otherwise."""
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)):
+        raise ValueError(f"TLS host names must be names separated by commas, not {value!r}")
+    parsed = []
+    for name in names:
+        text = name.strip().lower() if isinstance(name, str) else None
+        if text == "":
+            continue
+        if text is None or not (_is_address(text) or (len(text) <= 253 and _DNS_NAME.match(text))):
+            raise ValueError(
+                "TLS host names must be DNS names (bc-mock, mock.example.test, *.example.test) or "
+                f"IP addresses, separated by commas; not {name!r}"
+            )
+        parsed.append(text)
+    return tuple(parsed)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_whole(name: str, value: object, lowest: int) -> None:

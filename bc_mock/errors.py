@@ -15,6 +15,8 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
+from bc_mock.auth import BC_RESOURCE
+
 
 class Url(Protocol):
     """A request's URL as an error message names it: the text, or an object whose ``str()``
@@ -175,13 +177,33 @@ def same_key_exists(table: str, fields: str) -> BcError:
     )
 
 
-def unauthorized() -> BcError:
+UNAUTHORIZED_TEXT = "The server has rejected the client credentials."
+
+
+def unauthorized(challenge: str = 'Bearer realm="bc_mock"') -> BcError:
+    """BC's 401 (recorded from BC Online, CorrelationId added as for every error); ``challenge``
+    is the ``WWW-Authenticate`` value (BC's own is not recorded: see ``bearer_challenge``)."""
     return BcError(
-        401,
-        "Authentication_InvalidCredentials",
-        "The server has rejected the client credentials.",
-        headers={"WWW-Authenticate": 'Bearer realm="bc_mock"'},
+        401, "Authentication_InvalidCredentials", UNAUTHORIZED_TEXT, headers={"WWW-Authenticate": challenge}
     )
+
+
+def bearer_challenge(authority_root: str, tenant: str, reason: str | None = None) -> str:
+    """A ``WWW-Authenticate`` value as Azure resources send one (BC's is not recorded, so this is
+    bc_mock's choice): where to get a token, for which resource, and, when a token was sent,
+    why it was refused (RFC 6750's ``invalid_token`` and a description)."""
+    value = (
+        f'Bearer authorization_uri="{authority_root}/{_quotable(tenant)}/oauth2/authorize", '
+        f'resource_id="{BC_RESOURCE}"'
+    )
+    if reason is not None:
+        value += f', error="invalid_token", error_description="{_quotable(reason)}"'
+    return value
+
+
+def _quotable(text: str) -> str:
+    """Text a quoted header parameter can hold: printable ASCII without quotes or backslashes."""
+    return "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in text)
 
 
 def throttled_message(actual: int, maximum: int) -> str:

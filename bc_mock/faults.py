@@ -30,6 +30,11 @@ answer with (``Content-Length``, ``Transfer-Encoding``, ``Connection`` and the o
 hop-by-hop headers). A rule holds at most ``MAX_RULE_BYTES``, and a set added to over HTTP
 at most ``--max-fault-rules`` rules, so rules cannot grow without bound.
 
+With ``--auth entra`` the token service's requests are matched too, but only by a rule whose
+``path`` matches theirs (``*/oauth2/v2.0/token``): a rule without ``path`` is for the BC API.
+The presets ``token-expired`` and ``entra-unavailable`` target the token endpoint unless the
+rule names a path; their errors there are rendered in Entra's format (``ENTRA_ERRORS``).
+
 A rule with a ``tenant`` belongs to that tenant: ``list``, ``remove`` and ``clear`` take the
 scope they work in, a tenant's name, ``NO_TENANT`` (the rules without a tenant) or
 ``EVERY_TENANT`` (all of them).
@@ -43,6 +48,7 @@ import random
 import re
 import threading
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from bc_mock import errors
 from bc_mock.exceptions import RuleError
@@ -82,7 +88,20 @@ PRESETS: dict[str, dict] = {
     "conflict": {"status": 409},
     "server-error": {"status": 500},
     "drop": {"drop": True},
+    # authentication (--auth entra): BC's 401 as for a token whose signature is wrong ...
+    "token-invalid": {"status": 401},
+    # ... the token service's next tokens issued already expired (they then get BC's 401) ...
+    "token-expired": {"expireToken": True},
+    # ... or the token service down
+    "entra-unavailable": {"status": 503, "headers": {"Retry-After": "1"}},
 }
+# The token service's endpoint, which the Entra presets target unless the rule names a path.
+TOKEN_PATH = "*/oauth2/v2.0/token"
+PRESET_TARGETS: dict[str, dict] = {
+    "token-expired": {"path": TOKEN_PATH},
+    "entra-unavailable": {"path": TOKEN_PATH},
+}
+API = "api"  # a BC API request; "entra": a request to the token service (--auth entra)
 
 # The code and message BC answers per status, used when a rule gives no ``error``.
 DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
@@ -98,6 +117,18 @@ DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
     503: ("Internal_TenantUnavailable", "The tenant '{tenant}' is not accessible"),
     504: ("GatewayTimeout", "The request took longer than 10 minutes to complete and was aborted."),
 }
+# The same for a token service request: an OAuth error and its description (an AADSTS number
+# first, as Entra's); Entra's texts for its outages are not recorded: these are bc_mock's own.
+ENTRA_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("invalid_request", "The request failed."),
+    401: ("invalid_client", "The client could not be authenticated."),
+    429: ("temporarily_unavailable", "AADSTS50196: The server terminated an operation because it "
+          "encountered a client request loop. Please contact your app vendor."),
+    500: ("server_error", "AADSTS50000: There was an error issuing a token or an issue with our "
+          "sign-in service."),
+    503: ("temporarily_unavailable", "AADSTS90006: The service is temporarily unavailable."),
+    504: ("temporarily_unavailable", "AADSTS90006: The service is temporarily unavailable."),
+}  # fmt: skip
 
 
 @dataclass
@@ -113,6 +144,7 @@ class RequestInfo:
     in_batch: bool = False  # a $batch operation: it has no connection of its own to drop
     webhook: str | None = None  # bc_mock's request to a subscriber: "notification" or "handshake"
     url: str = ""  # that request's URL
+    service: str = API  # "entra": a token service request (matched only by a rule's path)
 
 
 @dataclass
@@ -124,6 +156,7 @@ class Decision:
     drop: bool = False
     rule_id: str | None = None  # the failing rule, else the first latency rule that fired
     fired: list[str] = field(default_factory=list)
+    expire_tokens: bool = False  # the token-expired preset: the token issued is already expired
 
 
 class Rule:
@@ -136,6 +169,8 @@ class Rule:
         merged = {**preset, **self.spec}
         merged["headers"] = {**preset.get("headers", {}), **self.spec.get("headers", {})}
         self.effect = merged
+        # what it matches: the rule's keys, or its preset's target (the token endpoint) by default
+        self.match = {**PRESET_TARGETS.get(self.spec.get("preset", ""), {}), **self.spec}
         self.matches = 0  # requests that matched (fired or not)
         self.hits = 0  # times it fired
         self._random = random.Random(self.spec.get("seed"))
@@ -149,7 +184,7 @@ class Rule:
         return "times" in self.spec and self.hits >= self.spec["times"]
 
     def matches_request(self, info: RequestInfo) -> bool:
-        spec = self.spec
+        spec = self.match
         if info.in_batch and self.effect.get("drop"):
             return False
         kind = spec.get("webhook")
@@ -157,6 +192,8 @@ class Rule:
             return False  # an API rule never fires on a webhook, nor a webhook rule on the API
         if "url" in spec and not glob_match(spec["url"], info.url):
             return False
+        if info.service != API and "path" not in spec:
+            return False  # the token service is reached only by naming its path
         if "method" in spec and info.method.upper() not in _methods(spec["method"]):
             return False
         if "path" in spec and not (
@@ -197,10 +234,18 @@ class Rule:
 
     def error(self, info: RequestInfo, url: str) -> errors.BcError:
         status = self.effect["status"]
-        code, message = DEFAULT_ERRORS.get(status, ("Unknown", f"The request failed with status {status}."))
+        table = DEFAULT_ERRORS if info.service == API else ENTRA_ERRORS
+        fallback = ("Unknown", f"The request failed with status {status}.")
+        code, message = table.get(status, fallback if info.service == API else ("server_error", fallback[1]))
         override = self.effect.get("error") or {}
         message = override.get("message", message.format(url=url, tenant=info.tenant))
-        return errors.BcError(status, override.get("code", code), message, dict(self.effect["headers"]))
+        headers = dict(self.effect["headers"])
+        if self.spec.get("preset") == "token-invalid":
+            parts = urlsplit(url)
+            reason = "The token's signature is not valid. (fault rule: token-invalid)"
+            challenge = errors.bearer_challenge(f"{parts.scheme}://{parts.netloc}", info.tenant, reason)
+            headers.setdefault("WWW-Authenticate", challenge)
+        return errors.BcError(status, override.get("code", code), message, headers)
 
     def to_json(self) -> dict:
         return {
@@ -286,6 +331,8 @@ class FaultSet:
                     continue
                 decision.fired.append(rule.id)
                 decision.delay_ms += rule.delay_ms()
+                if rule.effect.get("expireToken"):
+                    decision.expire_tokens = True
                 if rule.fails:
                     decision.rule_id = rule.id
                     if rule.effect.get("drop"):
@@ -399,8 +446,11 @@ def _check_header(key: str, name: str, value: str) -> None:
         )
 
 
-# a whole URL path of the BC API: one of its roots, then anything
+# a whole URL path of the BC API: one of its roots, then anything; or of the token service
 _API_URL_PATH = re.compile(r"^/(v2\.0/[^/]+/([^/]+/)?)?api/v\d+\.\d+(/.*)?$")
+_TOKEN_SERVICE_PATH = re.compile(
+    r"^/[^/]+/(oauth2/v2\.0/token|v2\.0/\.well-known/openid-configuration|discovery/(v2\.0/)?keys)$"
+)
 
 
 def _check_path(path: str) -> None:
@@ -409,10 +459,11 @@ def _check_path(path: str) -> None:
     if not is_literal(path):
         return
     if path.startswith("/"):
-        if not _API_URL_PATH.match(path):
+        if not _API_URL_PATH.match(path) and not _TOKEN_SERVICE_PATH.match(path):
             raise RuleError(
                 f"The path '{path}' never matches: a path starting with '/' is a whole URL path, which "
-                "starts with an API root such as /api/v2.0 or /v2.0/{tenant}/{environment}/api/v2.0."
+                "starts with an API root such as /api/v2.0 or /v2.0/{tenant}/{environment}/api/v2.0 "
+                "(or is one of the token service's, such as /{tenant}/oauth2/v2.0/token)."
             )
         return
     known = _path_names()

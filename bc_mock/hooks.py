@@ -1,4 +1,5 @@
-"""The BC API requests' way in and out: journal, rate limit and faults.
+"""The BC API requests' way in and out: journal, rate limit and faults (and the token service's,
+with --auth entra: journal and faults, its errors in Entra's format).
 
 These run as Flask hooks of the BC blueprint, before the view (so an injected
 failure is decided before the request reaches the store, and changes nothing) and after it
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from flask import Flask, Response
 
 from bc_mock import errors, limits
-from bc_mock.faults import Decision, RequestInfo
+from bc_mock.faults import API, Decision, RequestInfo
 from bc_mock.journal import BodyNotRead
 from bc_mock.wsgi_request import request_proxy
 
@@ -32,6 +33,8 @@ BATCH_DELAYS_KEY = "bc_mock.batch_delays"
 ADMISSION_KEY = "bc_mock.admission"
 ARRIVED_KEY = "bc_mock.arrived"
 API_BLUEPRINT = "bc_api"
+ENTRA_BLUEPRINT = "entra"  # the token service (bc_mock.auth.entra), with --auth entra
+ENTRA = "entra"  # the service of its requests, as fault rules see it
 
 log = logging.getLogger("bc_mock")
 
@@ -52,12 +55,20 @@ ADMITTED = Admission()
 
 
 def admit(
-    state, method: str, path: str, args: dict, headers: dict[str, str], url: str, in_batch: bool
+    state,
+    method: str,
+    path: str,
+    args: dict,
+    headers: dict[str, str],
+    url: str,
+    in_batch: bool,
+    service: str = API,
 ) -> Admission:
     """The rate limit, then the fault rules, for a BC API request (``headers`` named in lower
-    case). Decided once per request: before dispatch by the server when it can, else here."""
-    tenant, environment = args.get("tenant", "default"), args.get("environment", "production")
-    if state.rate_limiter is not None and not in_batch:
+    case); the fault rules only for a token service request (``service`` "entra"). Decided
+    once per request: before dispatch by the server when it can, else here."""
+    tenant, environment = _scope(args, service)
+    if state.rate_limiter is not None and not in_batch and service == API:
         refusal = state.rate_limiter.check(tenant)
         if refusal is not None:
             return Admission(refusal=refusal)
@@ -68,24 +79,40 @@ def admit(
         api_path=args.get("rest", ""),
         path=path,
         tenant=tenant,
-        environment=environment,
+        environment=environment or "",
         headers=headers,
         in_batch=in_batch,
+        service=service,
     )
     decision = state.faults.decide(info, url)
     return Admission(decision=decision) if decision.fired else ADMITTED
 
 
-def install(app: Flask, render: Callable[[errors.BcError], Response]) -> None:
+def _scope(args: dict, service: str) -> tuple[str, str | None]:
+    """(tenant, environment) of a request: the API's roots without them mean default and
+    production; a token service request names its tenant and has no environment."""
+    if service == API:
+        return args.get("tenant", "default"), args.get("environment", "production")
+    return args.get("tenant", "default"), None
+
+
+def install(
+    app: Flask,
+    render: Callable[[errors.BcError], Response],
+    blueprint: str = API_BLUEPRINT,
+    service: str = API,
+) -> None:
+    """Journal, rate limit (BC API only) and fault rules for the requests of ``blueprint``: the
+    BC API, or the token service (``service`` "entra", its errors rendered as Entra's)."""
     # the app's state is bound here once: looking it up through current_app costs on every request
     state = app.extensions["bc_mock"]
-    # scoped to the BC API blueprint (Flask's hook tables are keyed by blueprint name), so Flask
-    # calls them only for BC API requests
-    app.before_request_funcs.setdefault(API_BLUEPRINT, []).append(lambda: _before(render, state))
-    app.after_request_funcs.setdefault(API_BLUEPRINT, []).append(lambda response: _after(response, state))
+    # scoped to one blueprint (Flask's hook tables are keyed by blueprint name), so Flask calls
+    # them only for its requests
+    app.before_request_funcs.setdefault(blueprint, []).append(lambda: _before(render, state, service))
+    app.after_request_funcs.setdefault(blueprint, []).append(lambda response: _after(response, state))
 
 
-def _before(render, state) -> Response | None:
+def _before(render, state, service: str = API) -> Response | None:
     # the request itself rather than Flask's proxy, and its headers read once: this runs for
     # every request, and each proxied attribute or pass over the WSGI environ costs
     req = request_proxy._get_current_object()
@@ -95,7 +122,7 @@ def _before(render, state) -> Response | None:
     args = req.view_args or {}
     batch_id = environ.get(BATCH_ID_KEY)
     method, path = req.method, req.path
-    tenant, environment = args.get("tenant", "default"), args.get("environment", "production")
+    tenant, environment = _scope(args, service)
     # a request without a body (most GETs) has nothing to read nor to refuse: werkzeug's
     # stream set-up and the size check would be a tenth of its time
     has_body = _has_body(environ)
@@ -111,13 +138,15 @@ def _before(render, state) -> Response | None:
         method=method,
         url=req.url_parts,
         path=path,
-        api_path=args.get("rest", ""),
+        api_path=args.get("rest", "") if service == API else None,
         query=req.args.to_dict() if req.query_string else {},  # parsing even "" costs
         headers=headers,
         body=body,
         tenant=tenant,
         environment=environment,
         batch_id=batch_id,
+        # a token request's form holds the client's secret, and its answer a token: hidden
+        credentials=service != API,
     )
     # kept on the request object (not on flask.g, a proxy): read back by _after
     req.bc_mock_entry, req.bc_mock_started = entry, started
@@ -130,13 +159,14 @@ def _before(render, state) -> Response | None:
         if state.rate_limiter is None and state.faults.empty:
             return None
         lower = {name.lower(): value for name, value in headers.items()}
-        admission = admit(state, method, path, args, lower, req.url, in_batch=batch_id is not None)
+        admission = admit(state, method, path, args, lower, req.url, batch_id is not None, service)
     if admission.refusal is not None:
         state.journal.close_entry(entry, rateLimited=True)
         return render(admission.refusal)
     decision = admission.decision
     if decision is None:
         return None
+    req.bc_mock_decision = decision  # what the view needs of it (the token-expired preset)
     state.journal.close_entry(entry, fault=decision.rule_id, faults=decision.fired)
     if decision.delay_ms and not delay_served:
         batch_delays = environ.get(BATCH_DELAYS_KEY)

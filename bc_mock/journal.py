@@ -62,6 +62,7 @@ SECRET_PARAMETERS = (
     "refresh_token",
     "id_token",
     "client_secret",
+    "client_assertion",
     "code",
     "password",
     "subscription-key",
@@ -73,6 +74,8 @@ HIDDEN = "[redacted]"
 _SECRET_NAMES = b"|".join(re.escape(name.encode()) for name in SECRET_PARAMETERS)
 # name=value of a secret parameter in a text: a URL an error message quotes, a form body
 _SECRET_PAIR = re.compile(rb"(?<![A-Za-z0-9_.%-])(" + _SECRET_NAMES + rb")=[^&\s'\"<>]*", re.IGNORECASE)
+# a token in an answer of the token service (--auth entra)
+_ACCESS_TOKEN = re.compile(rb'("access_token"\s*:\s*)"[^"]*"')
 # a $batch body that holds none of these (lower-cased), nor a \u escape, has nothing to hide
 _BATCH_NEEDLES = (
     *(name.encode() for name in (*REDACTED_HEADERS, *SECRET_HEADERS, *SECRET_PARAMETERS)),
@@ -300,11 +303,12 @@ class BodyNotRead:
 class _Entry(dict):
     """An entry as the journal holds it: the public dict, plus its own accounting."""
 
-    __slots__ = ("cost", "echoes", "kept")
+    __slots__ = ("cost", "echoes", "kept", "tokens")
 
     cost: int  # the bytes it counts against the budget
     kept: bool  # whether it is (still) in the journal
     echoes: bool  # its query (or a $batch operation's) holds a secret an answer may quote
+    tokens: bool  # a token service request: its answer may hold an access token
 
 
 class Journal:
@@ -354,7 +358,9 @@ class Journal:
     def open_entry(self, **fields) -> dict:
         """Record a request as it arrives; ``close_entry`` completes it.
 
-        ``body`` is the raw request body (bytes), a ``BodyNotRead``, or None.
+        ``body`` is the raw request body (bytes), a ``BodyNotRead``, or None. ``credentials``:
+        a token service request, whose form body holds a client secret and whose answer holds a
+        token; both are hidden before they are kept.
         """
         headers = fields.get("headers", {})
         query = fields.get("query", {})
@@ -366,6 +372,9 @@ class Journal:
             echoes = echoes or redacted is not body
             body, body_size, body_cut = self._keep(redacted)
             body_size = len(fields["body"])  # the size as sent
+        elif fields.get("credentials") and isinstance(body, bytes):
+            body, body_size, body_cut = self._keep(_hide_pairs(body))  # client_secret=[redacted]
+            body_size = len(fields["body"])
         else:
             body, body_size, body_cut = self._keep(body)
         entry = _Entry(
@@ -405,6 +414,7 @@ class Journal:
         )
         entry.kept = False
         entry.echoes = echoes
+        entry.tokens = bool(fields.get("credentials"))
         with self._lock:
             # under the lock: entries are listed in the order of their ids (and times), even when
             # requests arrive on many threads at once
@@ -426,6 +436,8 @@ class Journal:
             size = None if raw is None else len(raw)
             if isinstance(entry, _Entry) and entry.echoes and isinstance(raw, bytes):
                 raw = _hide_pairs(raw)  # an error quoting the request's URL quotes its secrets too
+            if isinstance(entry, _Entry) and entry.tokens and isinstance(raw, bytes):
+                raw = _ACCESS_TOKEN.sub(rb'\1"' + HIDDEN.encode() + b'"', raw)
             kept, _, cut = self._keep(raw)
             fields.update(responseBody=kept, responseBodySize=size, responseBodyTruncated=cut)
             added = _body_cost(kept)

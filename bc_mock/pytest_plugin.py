@@ -51,6 +51,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="for each failed test that used bc_mock, write its request journal to DIR/<test>.har "
         "(HTTP Archive 1.2: what it sent, what the mock answered)",
     )
+    group.addoption(
+        "--bc-mock-auth",
+        default=os.environ.get("BC_MOCK_AUTH") or None,
+        metavar="entra",
+        help="serve the in-process bc_mock with --auth entra: a Microsoft Entra ID token service, and "
+        "BC API requests need its tokens (bc_mock.auth_app() gives the client's credentials)",
+    )
+    group.addoption(
+        "--bc-mock-tls",
+        action="store_true",
+        default=os.environ.get("BC_MOCK_TLS", "").strip().lower() in ("1", "true", "yes", "on"),
+        help="serve the in-process bc_mock over https (its CA: bc_mock.ca_path)",
+    )
+    group.addoption(
+        "--bc-mock-ca",
+        default=os.environ.get("BC_MOCK_CA") or None,
+        metavar="PATH",
+        help="the CA certificate to trust for the server given with --bc-mock-url, when it serves https "
+        "(e.g. the container's --tls-ca-out)",
+    )
 
 
 # the reports of a test's phases (setup, call, teardown), kept for the bc_mock fixture's teardown
@@ -75,8 +95,15 @@ def bc_mock_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
     url = request.config.getoption("bc_mock_url")
     fixtures = request.config.getoption("bc_mock_fixtures")
     try:
-        server = MockServer(fixtures=fixtures, url=url).start()
-    except (SeedError, ServerUnavailableError) as error:
+        if url:
+            server = MockServer(url=url, ca_path=request.config.getoption("bc_mock_ca")).start()
+        else:
+            options = {
+                "auth": request.config.getoption("bc_mock_auth"),
+                "tls": request.config.getoption("bc_mock_tls"),
+            }
+            server = MockServer(fixtures=fixtures, **options).start()
+    except (SeedError, ServerUnavailableError, ValueError) as error:
         # one line for the whole run, rather than the same traceback under every test
         pytest.exit(f"bc_mock: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     try:

@@ -15,6 +15,12 @@ go through the same business rules as a POST, so references resolve (a payment's
 customerNumber from its customerId, say) and a dangling one is refused. Any
 mistake stops loading with one ``SeedError`` naming the file, the record and the
 field.
+
+A fixture document can instead register applications (BC's Microsoft Entra applications,
+per tenant, for ``--auth entra``)::
+
+    {"applications": [{"clientId": "...", "clientSecret": "...", "tenant": "default",
+                       "roles": ["API.ReadWrite.All"]}]}
 """
 
 from __future__ import annotations
@@ -23,9 +29,11 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bc_mock import errors, jsonio
+from bc_mock.auth import applications as apps
 from bc_mock.entities import REGISTRY, EntitySet
 from bc_mock.entities.kinds import InvalidValue, Kind
 from bc_mock.entities.rules import CompanyView, FieldError
@@ -43,8 +51,21 @@ def bundled_fixtures() -> Path:
     return installed if installed.is_dir() else package_dir.parent / "fixtures"
 
 
+@dataclass(frozen=True)
+class Seed:
+    """What fixtures hold: the companies' data, and the registered applications."""
+
+    store: Store
+    applications: tuple[apps.Application, ...]
+
+
 def load_store(path: str | Path | None = None) -> Store:
     """A Store seeded from a fixtures folder or file (default: the bundled seed)."""
+    return load_seed(path).store
+
+
+def load_seed(path: str | Path | None = None) -> Seed:
+    """The data and applications of a fixtures folder or file (default: the bundled seed)."""
     path = Path(path) if path else bundled_fixtures()
     if path.is_dir():
         files = fixture_files(path)
@@ -58,7 +79,7 @@ def load_store(path: str | Path | None = None) -> Store:
     loader = _Loader(store)
     for file in files:
         loader.load_file(file)
-    return store
+    return Seed(store, tuple(loader.applications.values()))
 
 
 def add_seed_records(store: Store, company_id: str, set_name: str, records: Iterable[dict]) -> int:
@@ -147,6 +168,7 @@ class _Loader:
         self.top_sets = [
             name for name, entity in REGISTRY.items() if entity.company_scoped and entity.nested_in is None
         ]
+        self.applications: dict[tuple[str, str], apps.Application] = {}  # by (tenant, client id)
 
     def load_file(self, file: Path) -> None:
         try:
@@ -164,13 +186,43 @@ class _Loader:
             document = jsonio.loads(text)
         except (ValueError, RecursionError) as error:
             raise SeedError(f"{file}: not valid JSON: {error}") from None
-        for index, company_doc in enumerate(document if isinstance(document, list) else [document]):
+        for index, doc in enumerate(document if isinstance(document, list) else [document]):
             where = f"{file}" if not isinstance(document, list) else f"{file}: [{index}]"
-            self._load_company(where, company_doc)
+            if isinstance(doc, dict) and "applications" in doc and "company" not in doc:
+                self._load_applications(where, doc)
+            else:
+                self._load_company(where, doc)
+
+    def _load_applications(self, where: str, doc: dict) -> None:
+        unknown = [key for key in doc if key != "applications"]
+        if unknown:
+            raise SeedError(
+                f"{where}: unknown key '{unknown[0]}': an applications document holds \"applications\" only "
+                '(companies go in documents of their own, {"company": ...})'
+            )
+        if not isinstance(doc["applications"], list):
+            raise SeedError(f"{where}: applications must be a list of applications")
+        for index, raw in enumerate(doc["applications"]):
+            label = f"applications[{index}]"
+            if isinstance(raw, dict) and isinstance(raw.get("clientId"), str):
+                label += f" (clientId {raw['clientId'][:40]})"
+            try:
+                application = apps.parse(raw)
+            except apps.ApplicationError as error:
+                raise SeedError(f"{where}: {label}: {error}") from None
+            key = (application.tenant.lower(), application.client_id)
+            if key in self.applications:
+                raise SeedError(
+                    f"{where}: {label}: field 'clientId': registered in tenant '{application.tenant}' already"
+                )
+            self.applications[key] = application
 
     def _load_company(self, where: str, doc: object) -> None:
         if not isinstance(doc, dict) or not isinstance(doc.get("company"), dict):
-            raise SeedError(f'{where}: a fixture is a JSON object with a "company" object')
+            raise SeedError(
+                f'{where}: a fixture is a JSON object with a "company" object (or with "applications": '
+                "a list of registered applications)"
+            )
         unknown = [k for k in doc if k != "company" and k not in self.top_sets]
         if unknown:
             raise SeedError(

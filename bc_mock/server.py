@@ -18,17 +18,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import secrets
+import shutil
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
+from bc_mock.auth import API_ROLE
 from bc_mock.config import Settings
 from bc_mock.contracts import Delivery, FaultRule, JournalEntry, Subscription
 from bc_mock.exceptions import ControlError, RuleError, ServerUnavailableError
+
+if TYPE_CHECKING:
+    import ssl
+
+    from bc_mock.auth import App
 
 API_VERSION = "v2.0"
 # the Settings a MockServer takes as keywords (host and port are arguments of their own)
@@ -41,6 +51,7 @@ class _Backend(Protocol):
     """What a MockServer asks of the server it drives; ``tenant`` None means every tenant."""
 
     url: str
+    ca_path: str | None
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
@@ -57,6 +68,10 @@ class _Backend(Protocol):
     def webhooks(self, tenant: str | None) -> dict: ...
     def flush(self, tenant: str | None) -> dict: ...
     def clear_deliveries(self, tenant: str | None) -> None: ...
+    def auth_mode(self) -> str: ...
+    def applications(self, tenant: str | None) -> list[dict]: ...
+    def add_application(self, application: dict) -> dict: ...
+    def remove_application(self, client_id: str, tenant: str | None) -> None: ...
 
 
 # the MockServer the module-level helpers (bc_mock.clock, bc_mock.webhooks) drive by default
@@ -77,9 +92,10 @@ class MockServer:
     """A bc_mock server for tests; see the module docstring.
 
     ``fixtures`` and the keyword settings (``require_auth``, ``page_size``, ``rate_limit``,
-    ``journal_size``, ``max_body``, ``faults``: the ``bc-mock`` command's options, named as in
-    ``bc_mock.Settings``) configure an in-process server; ``url`` attaches to a running one
-    instead, which keeps the options it was started with.
+    ``journal_size``, ``max_body``, ``faults``, ``auth``, ``tls``, ...: the ``bc-mock`` command's
+    options, named as in ``bc_mock.Settings``) configure an in-process server; ``url`` attaches
+    to a running one instead, which keeps the options it was started with (``ca_path``: the CA
+    to trust when it serves https with a certificate the system does not trust).
     """
 
     def __init__(
@@ -92,6 +108,7 @@ class MockServer:
         tenant: str | None = None,
         threads: int = 8,
         faults_file: str | None = None,
+        ca_path: str | None = None,
         **settings: Any,
     ):
         unknown = sorted(set(settings) - set(SETTING_NAMES))
@@ -106,8 +123,13 @@ class MockServer:
                     "keeps the options it was started with"
                 )
             self.tenant: str | None = tenant or _new_tenant()
-            self._backend: _Backend = _Attached(url.rstrip("/"))
+            self._backend: _Backend = _Attached(url.rstrip("/"), ca_path)
         else:
+            if ca_path is not None:
+                raise ValueError(
+                    "ca_path names the CA of a server attached by url; an in-process server started "
+                    "with tls=True makes its own (mock.ca_path)"
+                )
             self.tenant = tenant
             options = Settings(host=host, port=port, fixtures=fixtures, threads=threads, **settings)
             self._backend = _InProcess(options)
@@ -116,6 +138,7 @@ class MockServer:
         self.faults = Faults(self)
         self.clock = MockClock(self)
         self.webhooks = Webhooks(self)
+        self.applications = RegisteredApplications(self)
 
     # --- life cycle -----------------------------------------------------------
 
@@ -161,6 +184,13 @@ class MockServer:
         return self._backend.url
 
     @property
+    def ca_path(self) -> str | None:
+        """The CA certificate (PEM file) a client trusts to reach this server over https: the
+        one an in-process server made (``tls=True``; removed when it stops), or the one given for
+        an attached server; None over http, or with a certificate of your own (``tls_cert``)."""
+        return self._backend.ca_path
+
+    @property
     def attached(self) -> bool:
         """Whether this mock drives a server running elsewhere (``url=...``)."""
         return isinstance(self._backend, _Attached)
@@ -196,8 +226,43 @@ class MockServer:
         view.faults = Faults(view)
         view.clock = MockClock(view)
         view.webhooks = Webhooks(view)
+        view.applications = RegisteredApplications(view)
         view._owner = False
         return view
+
+    def auth_app(self, tenant: str | None = None) -> App:
+        """The registered application a client authenticates with (``bc_mock.auth.app``): of
+        ``tenant``, else of this mock's tenant, else of ``default``; one is registered now when
+        the tenant has none with BC's role (a reset removes it). ControlError unless the server
+        runs with ``auth="entra"`` (``--auth entra``)."""
+        from bc_mock.auth import App
+
+        if self._backend.auth_mode() != "entra":
+            raise ControlError(
+                f"the bc_mock at {self.url} runs without --auth entra: it has no token service "
+                '(start it with --auth entra, or MockServer(auth="entra"))'
+            )
+        tenant = tenant or self.tenant or "default"
+        registered = [app for app in self._backend.applications(tenant) if API_ROLE in app["roles"]]
+        if registered:
+            chosen = registered[0]
+        else:
+            chosen = self._backend.add_application(
+                {
+                    "clientId": str(uuid.uuid4()),
+                    "clientSecret": secrets.token_urlsafe(24),
+                    "tenant": tenant,
+                    "displayName": "bc_mock test application",
+                }
+            )
+        return App(
+            client_id=chosen["clientId"],
+            client_secret=chosen["clientSecret"],
+            tenant=tenant,
+            roles=tuple(chosen["roles"]),
+            url=self.url,
+            ca_path=self.ca_path,
+        )
 
     # --- control ------------------------------------------------------------------
 
@@ -464,6 +529,29 @@ def _parse_time(text: str) -> dt.datetime:
     return parse_iso(text)
 
 
+class RegisteredApplications:
+    """``mock.applications``: register, list and remove applications (BC's Microsoft Entra
+    applications), with the keys of ``/_mock/applications`` (``clientId``, ``clientSecret``,
+    ``tenant``, ``roles``, ``displayName``). On a mock with a tenant of its own, in that tenant
+    (by default) and only its registrations are listed and removed."""
+
+    def __init__(self, mock: MockServer):
+        self._mock = mock
+
+    def add(self, **application: Any) -> dict:
+        """Register one; returns it as stored. ControlError if it is malformed or registered."""
+        if self._mock.tenant and "tenant" not in application:
+            application["tenant"] = self._mock.tenant
+        return self._mock._backend.add_application(application)
+
+    def list(self) -> list[dict]:
+        return self._mock._backend.applications(self._mock.tenant)
+
+    def remove(self, client_id: str) -> None:
+        """Unregister ``client_id``; ControlError if it is not registered (in this mock's scope)."""
+        self._mock._backend.remove_application(client_id, self._mock.tenant)
+
+
 def unknown_rule(rule_id: str) -> ControlError:
     return ControlError(f"There is no fault rule with id '{rule_id}'.")
 
@@ -477,18 +565,27 @@ class _InProcess:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.url = ""
+        self.ca_path: str | None = None
+        self._ca_folder: str | None = None  # made for the CA when no tls_ca_out was given
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
 
     def start(self) -> None:
-        from bc_mock import serving
+        from bc_mock import serving, tls
         from bc_mock.app import create_app
 
         app = create_app(self.settings)
         self.state = app.extensions["bc_mock"]
-        self._server = serving.create_server(app, self.settings)
-        self.url = f"http://{self.settings.host}:{self._server.effective_port}"
+        material = tls.prepare(self.settings)
+        self._server = serving.create_server(app, self.settings, material)
+        scheme = "https" if material is not None else "http"
+        self.url = f"{scheme}://{self.settings.host}:{self._server.effective_port}"
+        self.ca_path = self.settings.tls_ca_out
+        if material is not None and material.ca_pem is not None and self.ca_path is None:
+            self._ca_folder = tempfile.mkdtemp(prefix="bc-mock-ca-")
+            self.ca_path = str(Path(self._ca_folder) / "ca.pem")
+            Path(self.ca_path).write_bytes(material.ca_pem)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name="bc-mock", daemon=True)
         self._thread.start()
@@ -514,6 +611,9 @@ class _InProcess:
         wasyncore.close_all(self._server._map)
         serving.close(self._server)
         self._thread = None
+        if self._ca_folder is not None:
+            shutil.rmtree(self._ca_folder, ignore_errors=True)
+            self._ca_folder = self.ca_path = None
 
     def reset(self, tenant: str | None) -> None:
         self.state.reset(tenant)
@@ -576,12 +676,38 @@ class _InProcess:
     def clear_deliveries(self, tenant: str | None) -> None:
         self.state.webhooks.log.clear(tenant)
 
+    def auth_mode(self) -> str:
+        return self.settings.auth or "none"
+
+    def applications(self, tenant: str | None) -> list[dict]:
+        return [app.to_json() for app in self.state.applications.list(tenant)]
+
+    def add_application(self, application: dict) -> dict:
+        from bc_mock.auth import applications
+
+        try:
+            return self.state.applications.add(applications.parse(application)).to_json()
+        except applications.ApplicationError as error:
+            raise ControlError(f"The application cannot be registered: {error}.") from None
+
+    def remove_application(self, client_id: str, tenant: str | None) -> None:
+        if not self.state.applications.remove(client_id, tenant):
+            raise ControlError(f"There is no application with client id '{client_id}'.")
+
 
 class _Attached:
     """A server running elsewhere, driven over its /_mock endpoints (standard library only)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, ca_path: str | None = None):
         self.url = url
+        self.ca_path = ca_path
+        self._context: ssl.SSLContext | None = None
+        if url.startswith("https:"):
+            import ssl
+
+            self._context = (
+                ssl.create_default_context(cafile=ca_path) if ca_path else ssl.create_default_context()
+            )
 
     def start(self) -> None:
         try:
@@ -633,6 +759,19 @@ class _Attached:
     def clear_deliveries(self, tenant: str | None) -> None:
         self._control("DELETE", "/_mock/webhooks/deliveries", params={"tenant": tenant})
 
+    def auth_mode(self) -> str:
+        return str(self._control("GET", "/_mock/health").get("auth", "none"))
+
+    def applications(self, tenant: str | None) -> list[dict]:
+        return self._control("GET", "/_mock/applications", params={"tenant": tenant})["value"]
+
+    def add_application(self, application: dict) -> dict:
+        return self._control("POST", "/_mock/applications", body=application)
+
+    def remove_application(self, client_id: str, tenant: str | None) -> None:
+        path = f"/_mock/applications/{urllib.parse.quote(client_id, safe='')}"
+        self._control("DELETE", path, params={"tenant": tenant})
+
     def _control(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> Any:
         query = urllib.parse.urlencode(
             {key: value for key, value in (params or {}).items() if value is not None}
@@ -644,7 +783,7 @@ class _Attached:
             headers={"Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(call, timeout=30) as response:
+            with urllib.request.urlopen(call, timeout=30, context=self._context) as response:
                 content = response.read()
         except urllib.error.HTTPError as error:
             message = _error_message(error.read()) or str(error)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import flask
 from flask import Request
@@ -40,6 +40,8 @@ class BcRequest(Request):
     # and when it arrived (time.perf_counter)
     bc_mock_entry: dict
     bc_mock_started: float
+    # the fault rules' decision, when some fired (the token service reads the token-expired preset)
+    bc_mock_decision: Any
 
     @cached_property
     def url(self) -> str:

@@ -154,12 +154,13 @@ class Container:
         return result.stdout + result.stderr
 
 
-def _wait_healthy(container_id: str, url: str, started: float, timeout: float) -> None:
+def _wait_healthy(container_id: str, url: str, started: float, timeout: float, ca: str | None = None) -> None:
     while True:
         try:
-            if requests.get(f"{url}/_mock/health", timeout=1).status_code == 200:
+            # over https, the CA the container writes (there once it listens)
+            if requests.get(f"{url}/_mock/health", timeout=1, verify=ca or True).status_code == 200:
                 return
-        except requests.RequestException:
+        except OSError:  # requests' errors, and a CA file not written yet
             pass  # not listening yet (docker-proxy may accept and then drop the connection)
         state = _docker("inspect", "--format", "{{.State.Status}}", container_id, check=False).stdout.strip()
         if state not in ("created", "running") or time.monotonic() - started > timeout:
@@ -170,17 +171,20 @@ def _wait_healthy(container_id: str, url: str, started: float, timeout: float) -
         time.sleep(0.05)
 
 
-def _run(image: Image, *docker_args: str, port: int = PORT, command: tuple[str, ...] = ()) -> Container:
+def _run(
+    image: Image, *docker_args: str, port: int = PORT, command: tuple[str, ...] = (), ca: str | None = None
+) -> Container:
     """`docker run -d` the image with its port published on 127.0.0.1 (a free host port).
 
-    ``command``: arguments after the image name, which go to `bc-mock`.
+    ``command``: arguments after the image name, which go to `bc-mock`; ``ca``: the CA file the
+    container writes (--tls-ca-out, on a mounted folder): the server speaks https, trusted so.
     """
     name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
     _docker("run", "-d", "--name", name, "-p", f"127.0.0.1::{port}", *docker_args, image.tag, *command)
     published = _docker("port", name, f"{port}/tcp").stdout.split()[0]  # "127.0.0.1:49153"
-    url = f"http://{published}"
-    _wait_healthy(name, url, started, STARTUP_LIMIT_S)
+    url = f"{'https' if ca else 'http'}://{published}"
+    _wait_healthy(name, url, started, STARTUP_LIMIT_S, ca)
     return Container(name, url, time.monotonic() - started)
 
 
@@ -189,8 +193,10 @@ def run_container(image):
     """Start containers of the image; all of them are removed after the test."""
     started: list[Container] = []
 
-    def run(*docker_args: str, port: int = PORT, command: tuple[str, ...] = ()) -> Container:
-        container = _run(image, *docker_args, port=port, command=command)
+    def run(
+        *docker_args: str, port: int = PORT, command: tuple[str, ...] = (), ca: str | None = None
+    ) -> Container:
+        container = _run(image, *docker_args, port=port, command=command, ca=ca)
         started.append(container)
         return container
 
@@ -409,6 +415,70 @@ def test_docker_stop_does_not_wait_for_a_slow_request(run_container, measurement
     assert stop_s < STOP_LIMIT_S, container.logs()
     assert outcome and isinstance(outcome[0], requests.ConnectionError), outcome  # cut off, not answered
     assert json.loads(_docker("inspect", container.id).stdout)[0]["State"]["ExitCode"] == 0
+
+
+# ---- authentication as BC Online's, over https ---------------------------------------------------
+
+SEED_CLIENT_ID = "a9900001-0000-4000-8000-000000000001"  # the bundled seed's registered application
+SEED_CLIENT_SECRET = "bc-mock-test-secret"
+BC_SCOPE = "https://api.businesscentral.dynamics.com/.default"
+
+
+def test_serves_auth_entra_over_tls_with_its_ca_on_a_mounted_folder(
+    image, run_container, tmp_path, monkeypatch
+):
+    import msal
+
+    # requests lets these override the verify= MSAL passes it
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    folder = tmp_path / "ca"
+    folder.mkdir()
+    folder.chmod(0o777)  # the container's user (10001), not the folder's owner, writes the CA there
+    ca = folder / "ca.pem"
+    container = run_container(
+        "-v", f"{folder}:/ca", command=("--auth", "entra", "--tls", "--tls-ca-out", "/ca/ca.pem"), ca=str(ca)
+    )
+    assert container.url.startswith("https://127.0.0.1:")
+    health = requests.get(f"{container.url}/_mock/health", verify=str(ca), timeout=5).json()
+    assert (health["auth"], health["tls"], health["applications"]) == ("entra", True, 1)
+    app = msal.ConfidentialClientApplication(
+        SEED_CLIENT_ID,
+        client_credential=SEED_CLIENT_SECRET,
+        authority=f"{container.url}/default",  # the published port: the certificate names 127.0.0.1
+        instance_discovery=False,
+        verify=str(ca),
+    )
+    result = app.acquire_token_for_client(scopes=[BC_SCOPE])
+    assert "access_token" in result, result
+    companies = f"{container.url}/api/v2.0/companies"
+    assert requests.get(companies, verify=str(ca), timeout=5).status_code == 401
+    headers = {"Authorization": f"Bearer {result['access_token']}"}
+    response = requests.get(companies, headers=headers, verify=str(ca), timeout=5)
+    assert response.status_code == 200, response.text
+    assert [company["name"] for company in response.json()["value"]][:1] == ["CRONUS UK Ltd."]
+    # the image's health check finds the https server
+    assert container.exec(*image.config["Healthcheck"]["Test"][1:]).returncode == 0
+
+
+def test_readme_docker_run_with_auth_and_tls_runs_twice(image, tmp_path):
+    block = next(b for b in _readme_sh_blocks("## Authenticate as BC Online does") if "docker run" in b)
+    tmp_path.chmod(0o755)
+    for _ in range(2):
+        name = f"bc-mock-test-{uuid.uuid4().hex[:8]}"
+        port = _free_port()
+        script = (
+            block.replace("127.0.0.1:8080:8080", f"127.0.0.1:{port}:8080")
+            .replace("https://127.0.0.1:8080", f"https://127.0.0.1:{port}")
+            .replace("--name bc-mock", f"--name {name}")
+            .replace("docker stop bc-mock", f"docker stop {name}")
+            .replace("  bc-mock --auth entra", f"  {image.tag} --auth entra")
+        )
+        assert name in script and image.tag in script and f":{port}" in script, (
+            f"the block changed shape:\n{block}"
+        )
+        output = _run_block(script, name, tmp_path)
+        assert '"name":"CRONUS USA, Inc."' in output
 
 
 # ---- /_mock through the published port: fault rules and the request journal -------------------

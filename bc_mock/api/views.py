@@ -49,7 +49,11 @@ def _serve(version: str, rest: str = "", tenant: str = "default", environment: s
     state = current_app.extensions["bc_mock"]
     if version not in VERSIONS:
         raise errors.not_found_url(request.url)
-    if state.settings.require_auth and not _authorized():
+    if state.entra is not None:  # --auth entra: a valid token of the token service, as BC Online
+        state.entra.authorize(
+            request.headers.get("Authorization"), tenant, _host_url(request.scheme, request.host)
+        )
+    elif state.settings.require_auth and not _authorized():
         raise errors.unauthorized()
     check_tenant(tenant)
     check_environment(environment)

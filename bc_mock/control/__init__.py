@@ -1,4 +1,5 @@
-"""The /_mock control endpoints: health, reset, fault rules, the request journal, the OpenAPI document.
+"""The /_mock control endpoints: health, reset, fault rules, the request journal, the OpenAPI document
+(and, in ``auth.py``, registered applications, tokens made to order and the TLS CA).
 
 They are never subject to auth, faults, the rate limit or the journal. Optional ``tenant``
 query parameters scope clearing and listing to one tenant, so that several test runs can
@@ -180,6 +181,9 @@ def health() -> Response:
             "companies": len(state.store.seed_company_ids()),
             "journal": state.journal.stats(),
             "faultRules": {"rules": len(state.faults), "maxRules": state.settings.max_fault_rules},
+            "auth": state.settings.auth or "none",
+            "tls": state.settings.tls,
+            "applications": len(state.applications),
         }
     )
 
@@ -355,5 +359,7 @@ def set_records(tenant: str, environment: str, company: str, set_name: str) -> R
     return Response(jsonio.dumps(page), content_type="application/json")
 
 
-# the clock's and the webhooks' endpoints, on this blueprint
-from bc_mock.control import timing  # noqa: E402,F401
+# on this blueprint too: registered applications, made-to-order tokens and the CA (auth); the
+# clock and the webhooks (timing)
+from bc_mock.control import auth as _auth  # noqa: E402, F401
+from bc_mock.control import timing  # noqa: E402, F401

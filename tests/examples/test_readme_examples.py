@@ -15,13 +15,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msal  # noqa: F401  # loaded before pytester's runs, as bc_mock's modules below
 import pytest
 import requests
+import trustme  # noqa: F401  # (the same)
 import yaml
 
-# loaded before pytester's in-process run (which forgets the modules a run imports)
+# loaded before pytester's in-process run (which forgets the modules a run imports: a second copy
+# of cryptography's classes would not know the first's objects)
 import bc_mock.app
+import bc_mock.auth.entra
 import bc_mock.server
+import bc_mock.tls
 from bc_mock.cli import build_parser
 from bc_mock.clock import parse_iso
 from bc_mock.config import Settings
@@ -211,6 +216,30 @@ def test_the_webhook_pytest_example_passes_twice(pytester: pytest.Pytester):
         result.assert_outcomes(passed=2)
 
 
+# --- Authenticate as BC Online does --------------------------------------------------------------
+
+AUTH = "## Authenticate as BC Online does"
+
+
+@pytest.fixture
+def no_ca_bundle_override(monkeypatch):
+    # requests lets these override the verify= MSAL and the examples pass
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+
+
+def test_the_msal_pytest_example_passes_twice(pytester: pytest.Pytester, no_ca_bundle_override):
+    (test_file,) = blocks(AUTH, "python")
+    assert (
+        "msal.ConfidentialClientApplication" in test_file
+        and 'MockServer(auth="entra", tls=True)' in test_file
+    )
+    pytester.makepyfile(test_msal_example=test_file)
+    for _ in RUNS:
+        result = pytester.runpytest("-p", "no:cacheprovider")
+        result.assert_outcomes(passed=2)
+
+
 def test_the_dashboard_example_runs_twice(fresh_server, tmp_path):
     (block,) = blocks("## Dashboard", "sh")
     for _ in RUNS:
@@ -235,6 +264,74 @@ def test_the_dashboards_ci_example_keeps_the_har_files_of_a_failed_run():
     assert upload["if"] == "failure()" and upload["with"]["path"] == "har/"
 
 
+@pytest.fixture
+def entra_server(start_bc_mock, tmp_path) -> str:
+    """bc-mock --auth entra --tls --tls-ca-out ca.pem, started in tmp_path (where the examples run)."""
+    return start_bc_mock("--auth", "entra", "--tls", "--tls-ca-out", "ca.pem", cwd=tmp_path).url
+
+
+def test_the_auth_curl_examples_run_twice(entra_server, tmp_path):
+    with_curl, _docker, applications, made_to_order = blocks(AUTH, "sh")
+    assert "docker run" in _docker  # run by tests/test_docker.py
+    for _ in RUNS:
+        output = run_sh(with_curl.replace("https://127.0.0.1:8080", entra_server), entra_server, tmp_path)
+        lines = output.splitlines()
+        assert '"name":"CRONUS USA, Inc."' in lines[0]
+        assert lines[1].startswith("HTTP/1.1 401")
+        assert lines[2].lower().startswith('www-authenticate: bearer authorization_uri="https://127.0.0.1:')
+        assert json.loads(lines[3])["error_codes"] == [7000215]
+        output = run_sh(applications.replace("https://127.0.0.1:8080", entra_server), entra_server, tmp_path)
+        listed, added = (json.loads(line) for line in output.splitlines())
+        assert listed["value"][0]["clientId"] == "a9900001-0000-4000-8000-000000000001"
+        assert added["tenant"] == "contoso.com" and added["roles"] == ["API.ReadWrite.All"]
+        output = run_sh(made_to_order.replace("https://127.0.0.1:8080", entra_server), entra_server, tmp_path)
+        assert "The token's audience is 'https://graph.microsoft.com'" in output
+    assert requests.get(f"{entra_server}/_mock/applications", verify=str(tmp_path / "ca.pem")).json()[
+        "value"
+    ] == [
+        {
+            "clientId": "a9900001-0000-4000-8000-000000000001",
+            "clientSecret": "bc-mock-test-secret",
+            "tenant": "default",
+            "roles": ["API.ReadWrite.All"],
+            "displayName": "bc_mock test application",
+        }
+    ]  # the example removed what it registered; and the seed's application is the documented one
+
+
+def test_the_401_body_shown_is_bcs(entra_server, tmp_path, no_ca_bundle_override):
+    (shown,) = blocks(AUTH, "json")
+    answered = requests.get(f"{entra_server}/api/v2.0/companies", verify=str(tmp_path / "ca.pem"))
+    assert answered.status_code == 401
+    body = answered.json()
+    body["error"]["message"] = body["error"]["message"].split("CorrelationId:  ")[0] + "CorrelationId:  ..."
+    assert json.loads(shown) == body
+
+
+def test_the_auth_compose_example_is_well_formed():
+    (compose,) = blocks(AUTH, "yaml")
+    services = yaml.safe_load(compose)["services"]
+    server = services["bc-mock"]
+    assert server["command"] == ["--auth", "entra", "--tls", "--tls-ca-out", "/ca/ca.pem"]
+    assert server["environment"]["BC_MOCK_TLS_HOSTNAMES"] == "bc-mock"
+    assert services["tests"]["command"] == "pytest --bc-mock-url https://bc-mock:8080 --bc-mock-ca /ca/ca.pem"
+    assert services["tests"]["depends_on"]["bc-mock"]["condition"] == "service_healthy"
+    for option in server["command"]:
+        if option.startswith("--"):
+            assert option in {
+                a for action in build_parser(Settings())._actions for a in action.option_strings
+            }
+
+
+def test_the_seed_table_names_the_registered_application():
+    text = section("## The bundled seed")
+    assert "`a9900001-0000-4000-8000-000000000001`" in text and "`bc-mock-test-secret`" in text
+    seed = json.loads((ROOT / "fixtures" / "applications.json").read_text())["applications"]
+    assert [(app["clientId"], app["clientSecret"], app["tenant"]) for app in seed] == [
+        ("a9900001-0000-4000-8000-000000000001", "bc-mock-test-secret", "default")
+    ]
+
+
 # --- reference sections ----------------------------------------------------------------------------
 
 
@@ -253,14 +350,26 @@ def test_the_command_section_documents_every_option():
 
 
 def test_the_fixture_example_seeds_a_server(tmp_path, start_bc_mock):
-    (example,) = blocks("## Fixtures", "json")
+    example, applications = blocks("## Fixtures", "json")
     path = tmp_path / "my-company.json"
     path.write_text(example)
     for _ in RUNS:
         server = start_bc_mock("--fixtures", str(path))
         companies = requests.get(f"{server.url}/api/v2.0/companies").json()["value"]
         assert [company["name"] for company in companies] == ["My Company"]
+        assert requests.get(f"{server.url}/_mock/applications").json()["value"] == []
         server.stop()
+    (tmp_path / "applications.json").write_text(applications)
+    server = start_bc_mock("--fixtures", str(tmp_path), "--auth", "entra")
+    (registered,) = requests.get(f"{server.url}/_mock/applications").json()["value"]
+    assert (registered["tenant"], registered["displayName"]) == ("contoso.onmicrosoft.com", "Payment sync")
+    token = requests.post(
+        f"{server.url}/contoso.onmicrosoft.com/oauth2/v2.0/token",
+        data={"grant_type": "client_credentials", "client_id": registered["clientId"],
+              "client_secret": registered["clientSecret"], "scope": "https://api.businesscentral.dynamics.com/.default"},
+    ).json()["access_token"]  # fmt: skip
+    api = f"{server.url}/v2.0/contoso.onmicrosoft.com/production/api/v2.0/companies"
+    assert requests.get(api, headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
 def test_the_compose_and_actions_examples_are_well_formed():
