@@ -98,6 +98,17 @@ class CodedRecordRules(Rules):
         return record
 
 
+class PaymentTermsRules(CodedRecordRules):
+    """``discountPercent`` is within 0..100 (the field's MinValue and MaxValue)."""
+
+    def assign(self, view: CompanyView, record: dict, values: dict, creating: bool) -> None:
+        percent = values.get("discountPercent")
+        if percent is not None and not 0 <= percent <= 100:
+            limit = "greater than or equal to 0" if percent < 0 else "less than or equal to 100"
+            raise errors.BcError(400, "BadRequest", f"The value of discountPercent must be {limit}.")
+        super().assign(view, record, values, creating)
+
+
 # AL's Currency.ResolveCurrencySymbol: the symbol a currency gets when its code is set and it has none
 CURRENCY_SYMBOLS = {
     **dict.fromkeys(("AUD", "BND", "CAD", "FJD", "HKD", "MXN", "NZD", "SBD", "SGD", "USD"), "$"),
@@ -145,7 +156,7 @@ payment_terms = EntitySet(
     type_name="paymentTerm",
     table="Payment Terms",
     methods=frozenset({"GET", "POST", "PATCH", "DELETE"}),
-    rules=CodedRecordRules(),
+    rules=PaymentTermsRules(),
     sort_key=lambda row: row["code"],
     top_level_versions=V2,
     description="Payment terms (v2.0): `code` required, unique, upper-cased; PATCHing it renames.",

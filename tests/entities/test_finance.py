@@ -392,3 +392,12 @@ def test_a_currency_that_open_invoices_are_in_cannot_be_deleted():
         "There is one or more opened entries in the Cust. Ledger Entry table using Currency EUR."
     )
     assert currency(1) not in company.tables["currencies"]
+
+
+@pytest.mark.parametrize("percent", [-1, 100.5])
+def test_a_payment_discount_is_a_percentage(bc, percent):
+    status, code, _ = error_of(
+        bc.post(bc.company("paymentTerms"), {"code": "PCT", "discountPercent": percent})
+    )
+    assert (status, code) == (400, "BadRequest")
+    assert bc.post(bc.company("paymentTerms"), {"code": "PCT", "discountPercent": 100}).status_code == 201
