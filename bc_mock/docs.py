@@ -13,8 +13,17 @@ from bc_mock.entities.kinds import Complex, Enum
 def _address(entity: EntitySet) -> str:
     if not entity.company_scoped:
         return f"`{entity.name}`"
-    if not entity.top_level_versions and entity.nested_in is None:
-        return "not served (fixtures only)"
+    if not entity.top_level_versions:
+        parents = [
+            other.name
+            for other in REGISTRY.values()
+            for nav in other.navigations
+            if nav.target == entity.name
+        ]
+        return (
+            ", ".join(f"`{parent}({{id}})/{entity.name}`" for parent in parents)
+            or "not served (fixtures only)"
+        )
     if entity.top_level_versions == VERSIONS:
         return f"`companies({{id}})/{entity.name}`"
     return f"`companies({{id}})/{entity.name}` ({', '.join(entity.top_level_versions)})"

@@ -88,7 +88,8 @@ def add_seed_records(store: Store, company_id: str, set_name: str, records: Iter
     For large data sets (benchmarks, load tests) that fixtures would take long to load through
     the rules: each record holds Python values (``Decimal``, ``datetime.date``, aware
     ``datetime.datetime``, lower-case GUID strings) under the API's property names; the
-    properties it leaves out get BC's blank values. Returns how many records were added.
+    properties it leaves out get BC's blank values. Records derived from others (customers'
+    financial details) are not made for them either. Returns how many records were added.
 
     Call it before the store serves requests: once a namespace has copied the seed (a tenant's
     first request does), the seed's tables are shared and read-only, also after a reset, and

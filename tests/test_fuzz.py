@@ -44,6 +44,14 @@ SEED_IDS = {
     "accountId": [account(10100), account(10000)],
     "customerId": [customer(10000), customer(20000)],
     "salesInvoiceId": [invoice(103001), invoice(1001)],
+    "paymentTermId": ["7e700001-0000-4000-8000-000000000001", "7e700001-0000-4000-8000-000000000003"],
+    "paymentMethodId": ["3e700001-0000-4000-8000-000000000001"],
+    "currencyId": ["cc000001-0000-4000-8000-000000000002"],
+    "bankAccountId": ["bac00001-0000-4000-8000-000000000001"],
+    "generalLedgerSetupId": ["615e0001-0000-4000-8000-000000000001"],
+    "customerFinancialDetailId": [customer(10000)],
+    "dimensionId": ["d1a00001-0000-4000-8000-000000000001"],  # AREA, whose values follow
+    "dimensionValueId": ["d1b00001-0000-4000-8000-000001000001", "d1b00001-0000-4000-8000-000001000002"],
 }
 
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from bc_mock.entities.dimension_set_lines import dimension_set_lines
-from bc_mock.entities.dimensions import dimensions
+from bc_mock.entities.dimensions import dimension_values, dimensions
+from bc_mock.entities.finance import (
+    bank_accounts,
+    currencies,
+    customer_financial_details,
+    general_ledger_setup,
+    payment_methods,
+    payment_terms,
+)
 from bc_mock.entities.general_journals import journals
 from bc_mock.entities.journal_lines import journal_lines
 from bc_mock.entities.journals import customer_payment_journals
@@ -19,11 +27,19 @@ REGISTRY: dict[str, EntitySet] = {
     for entity in (
         companies,
         accounts,
+        # before customers and bank accounts, whose fixture records name them
+        general_ledger_setup,
+        currencies,
+        payment_terms,
+        payment_methods,
+        bank_accounts,
         customer_posting_groups,
         customers,
+        customer_financial_details,
         sales_invoices,
         sales_invoice_lines,
         dimensions,
+        dimension_values,
         customer_payment_journals,
         customer_payments,
         journals,
@@ -36,4 +52,9 @@ REGISTRY: dict[str, EntitySet] = {
 
 COMPANY_SETS = tuple(name for name, entity in REGISTRY.items() if entity.company_scoped)
 
-__all__ = ["COMPANY_SETS", "REGISTRY", "VERSIONS", "Action", "EntitySet", "Navigation", "Prop"]
+# per entity set, the sets whose records are derived again when one of its records changes
+FOLLOWERS: dict[str, tuple[EntitySet, ...]] = {
+    name: tuple(entity for entity in REGISTRY.values() if name in entity.rules.follows) for name in REGISTRY
+}
+
+__all__ = ["COMPANY_SETS", "FOLLOWERS", "REGISTRY", "VERSIONS", "Action", "EntitySet", "Navigation", "Prop"]

@@ -396,3 +396,26 @@ class Complex(Kind):
         if self.many:
             return [self._dump_one(item) for item in value]
         return self._dump_one(value)
+
+
+_DATE_FORMULA_UNIT = r"(?:WD|D|W|M|Q|Y)"
+_DATE_FORMULA_TERM = rf"(?:C{_DATE_FORMULA_UNIT}|\d+{_DATE_FORMULA_UNIT}|{_DATE_FORMULA_UNIT}\d+)"
+_DATE_FORMULA = re.compile(rf"^[+-]?{_DATE_FORMULA_TERM}(?:[+-]{_DATE_FORMULA_TERM})*$")
+
+
+class DateFormula(Text):
+    """An AL DateFormula ("30D", "1M+10D", "CM", "-1W", "WD5"): $metadata declares a string.
+
+    BC reads one in its own syntax, upper-cased, and writes it back as typed (without the
+    angle brackets it keeps internally); a blank one is the empty string."""
+
+    def load(self, value):
+        if not isinstance(value, str):
+            fail(_conversion_error(value, self.edm))
+        if not _is_unicode(value):
+            fail(errors.invalid_body())
+        formula = value.strip().upper().removeprefix("<").removesuffix(">").replace(" ", "")
+        if formula and not _DATE_FORMULA.match(formula):
+            message = f'The value "{errors.quoted(value)}" can\'t be evaluated into type DateFormula.'
+            fail(errors.bad_request(message))
+        return formula

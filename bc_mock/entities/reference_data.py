@@ -152,6 +152,16 @@ customers = EntitySet(
     rules=CustomerRules(),
     sort_key=lambda row: row["number"],
     description="Customers. Read-only.",
+    navigations=(
+        Navigation("currency", "currencies", many=False, source_field="currencyId", versions=V2),
+        Navigation("paymentTerm", "paymentTerms", many=False, source_field="paymentTermsId", versions=V2),
+        Navigation(
+            "paymentMethod", "paymentMethods", many=False, source_field="paymentMethodId", versions=V2
+        ),
+        Navigation(
+            "customerFinancialDetails", "customerFinancialDetails", many=False, source_field="id", versions=V2
+        ),
+    ),
     props=(
         Prop("id", Guid(), read_only=True, nullable=False),
         Prop("number", Code(20), read_only=True),
@@ -206,6 +216,7 @@ sales_invoices = EntitySet(
     table="Sales Invoice Header",
     rules=InvoiceRules(),
     sort_key=lambda row: row["number"],
+    indexes=(("customerId",),),
     description="Sales invoices (posted and draft). Read-only.",
     navigations=(
         Navigation("customer", "customers", many=False, source_field="customerId"),

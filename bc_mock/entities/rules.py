@@ -103,12 +103,24 @@ class CompanyView:
         previous = table.get(data["id"])
         if previous is None or previous.data != data:  # writing a record back unchanged is no change
             self._changed(set_name, data["id"], "created" if previous is None else "updated")
-        return self.tx.put(table, data)
+        row = self.tx.put(table, data)
+        self._refresh_followers(set_name, data, previous.data if previous else None)
+        return row
 
     def remove(self, set_name: str, key: str) -> None:
         assert self.tx is not None, "writes need a transaction"
-        if self.tx.remove(self.company.writable(set_name), key) is not None:
+        removed = self.tx.remove(self.company.writable(set_name), key)
+        if removed is not None:
             self._changed(set_name, key, "deleted")
+            self._refresh_followers(set_name, None, removed.data)
+
+    def _refresh_followers(self, set_name: str, data: dict | None, previous: dict | None) -> None:
+        """Derive again the records of the sets that follow ``set_name`` (a customer's financial
+        details follow its invoices)."""
+        from bc_mock.entities import FOLLOWERS  # the registry imports this module
+
+        for follower in FOLLOWERS.get(set_name, ()):
+            follower.rules.refresh(self, set_name, data, previous)
 
     def _changed(self, set_name: str, key: str, change: str) -> None:
         namespace = self.company.namespace
@@ -126,6 +138,8 @@ class Rules:
     """
 
     entity: Declaration  # set by the EntitySet this object is declared on
+    # the sets whose changes derive this set's records again (see ``refresh``)
+    follows: tuple[str, ...] = ()
 
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         """Refuse a list request that BC refuses; ``equalities`` come from $filter."""
@@ -146,6 +160,10 @@ class Rules:
     def delete(self, view: CompanyView, current: dict) -> None:
         raise NotImplementedError(f"{self.entity.name} cannot be deleted")
 
+    def refresh(self, view: CompanyView, set_name: str, data: dict | None, previous: dict | None) -> None:
+        """Derive this set's records again after a record of ``set_name``, one of ``follows``,
+        changed: ``data`` is the record as now stored (None: removed), ``previous`` as it was."""
+
     def seed(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
         """A fixture record as stored: made as a POST of its writable values would make it.
 
@@ -163,11 +181,17 @@ class Rules:
 class ReferenceRules(Rules):
     """A read-only set: its records come from fixtures, whose references must resolve."""
 
+    # the field that holds the id of the record a fixture nests this one in (a line's invoice)
+    parent_field: str | None = None
+
     def seed(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
+        if parent is not None and self.parent_field is not None:
+            values = {**values, self.parent_field: parent["id"]}
         record = self.entity.blank_record(**values)
         for nav in self.entity.navigations:
             reference = record.get(nav.source_field)
-            if nav.many or reference in (None, BLANK_GUID):
+            # a navigation by the record's own id (a customer's financial details) is derived
+            if nav.many or nav.source_field == "id" or reference in (None, BLANK_GUID):
                 continue
             if view.get(nav.target, reference) is None:
                 raise FieldError(nav.source_field, f"no record of {nav.target} has the id {reference}")

@@ -38,15 +38,12 @@ def _cents(amount: Decimal) -> Decimal:
 
 
 class InvoiceLineRules(ReferenceRules):
+    parent_field = "documentId"
+
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         # the aggregator's LoadLines: a request must name the line or its invoice
         if parent is None and "documentId" not in equalities and "id" not in equalities:
             raise errors.dialog("You must specify an Id or a Document Id to get the lines.")
-
-    def seed(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
-        if parent is not None:
-            values = {**values, "documentId": parent["id"]}
-        return super().seed(view, values, parent)
 
     def derive(self, view: CompanyView, record: dict, given: dict) -> None:
         line_amount = _cents(record["quantity"] * record["unitPrice"] - record["discountAmount"])

@@ -41,7 +41,7 @@ def _text_property(entity: EntitySet, version: str) -> str:
 @pytest.mark.parametrize("entity", WRITABLE, ids=[entity.name for entity in WRITABLE])
 def test_a_record_read_changed_and_written_back_whole_is_taken(bcv, entity):
     if bcv.version not in entity.top_level_versions:
-        pytest.skip(f"{entity.name} is not served in {bcv.version}")
+        pytest.skip(f"{entity.name} is not a set of API {bcv.version}")
     url = _list_url(bcv, entity)
     if entity.name in FIRST_RECORD and not bcv.get(url).json()["value"]:
         assert bcv.post(url, FIRST_RECORD[entity.name]).status_code == 201  # the seed has none

@@ -59,6 +59,9 @@ def _fixture(rng: random.Random) -> dict:
         "company": company,
         "accounts": bundled["accounts"],
         "customerPostingGroups": bundled["customerPostingGroups"],
+        # the payment terms and methods the customers name
+        "paymentTerms": bundled["paymentTerms"],
+        "paymentMethods": bundled["paymentMethods"],
         "customers": bundled["customers"],
         "salesInvoices": bundled["salesInvoices"],
         "customerPaymentJournals": journals,

@@ -197,3 +197,18 @@ def test_deliveries_can_be_cleared_and_a_reset_forgets_everything(hooks, subscri
     hooks.new_journal("HOOK13")  # nothing listens any more
     assert hooks.flush() == {"delivered": 0, "failed": 0}
     assert len(subscriber.requests) == 1
+
+
+def test_payment_terms_methods_and_currencies_notify_as_bc_lists_them(hooks, subscriber):
+    # BC's docs list paymentTerms, paymentMethods and currencies among the sets with webhooks
+    for set_name in ("paymentTerms", "paymentMethods", "currencies"):
+        assert hooks.subscribe(subscriber.url, set_name).status_code == 201
+    created = {}
+    for set_name in ("paymentTerms", "paymentMethods", "currencies"):
+        response = hooks.post(hooks.company(set_name), {"code": "HOOK"})
+        assert response.status_code == 201, response.text
+        created[set_name] = response.json()["id"]
+    hooks.advance(30)
+    assert {i["resource"]: i["changeType"] for i in subscriber.items()} == {
+        f"{hooks.resource(set_name)}({record_id})": "created" for set_name, record_id in created.items()
+    }
