@@ -39,6 +39,10 @@ from bc_mock.entities.kinds import BLANK_DATE, BLANK_GUID
 from bc_mock.entities.rules import CompanyView
 
 NOTHING_TO_POST = "There is nothing to post."
+FOREIGN_CURRENCY = (
+    "{what} is in the currency {code}: bc_mock posts in the local currency only (BC would post the "
+    "amounts in {code} and their value in the local currency)."
+)
 BATCH_NOT_FOUND = "The General Journal Batch with ID {id} cannot be found."
 GL_ACCOUNT, CUSTOMER, BANK_ACCOUNT = "G/L Account", "Customer", "Bank Account"
 ZERO = Decimal(0)
@@ -222,22 +226,7 @@ class Checks:
 def gl_account_of(view: CompanyView, side: Account) -> dict:
     """The G/L account a side of a line posts to, once BC's checks of its account pass."""
     if side.type == CUSTOMER:
-        customer = view.find("customers", number=side.number)
-        if customer is None:
-            raise errors.dialog(
-                f"The Customer does not exist. Identification fields and values: No.='{side.number}'"
-            )
-        if customer["blocked"] == "All":
-            raise errors.dialog(
-                f"You cannot post this type of document when Customer {side.number} is blocked with type All"
-            )
-        group = view.find("customerPostingGroups", code=customer["customerPostingGroup"])
-        if group is None:
-            raise field_validation(
-                f"Customer Posting Group must have a value in Customer: No.={side.number}. "
-                "It cannot be zero or empty."
-            )
-        account = view.get("accounts", group["receivablesAccountId"])
+        account = customer_gl_account(view, side)
     elif side.type == BANK_ACCOUNT:
         account = bank_gl_account(view, side)
     else:
@@ -250,6 +239,30 @@ def gl_account_of(view: CompanyView, side: Account) -> dict:
     return account
 
 
+def customer_gl_account(view: CompanyView, side: Account) -> dict | None:
+    """The receivables account of a customer (its posting group's), once the customer's checks pass."""
+    customer = view.find("customers", number=side.number)
+    if customer is None:
+        raise errors.dialog(
+            f"The Customer does not exist. Identification fields and values: No.='{side.number}'"
+        )
+    if customer["blocked"] == "All":
+        raise errors.dialog(
+            f"You cannot post this type of document when Customer {side.number} is blocked with type All"
+        )
+    if customer["currencyId"] != BLANK_GUID:
+        raise errors.bad_request(
+            FOREIGN_CURRENCY.format(what=f"Customer {side.number}", code=customer["currencyCode"])
+        )
+    group = view.find("customerPostingGroups", code=customer["customerPostingGroup"])
+    if group is None:
+        raise field_validation(
+            f"Customer Posting Group must have a value in Customer: No.={side.number}. "
+            "It cannot be zero or empty."
+        )
+    return view.get("accounts", group["receivablesAccountId"])
+
+
 def bank_gl_account(view: CompanyView, side: Account) -> dict | None:
     """The G/L account of a bank account (its posting group's), once the bank account's checks pass."""
     bank = view.find("bankAccounts", number=side.number) if "bankAccounts" in view.company.tables else None
@@ -257,11 +270,21 @@ def bank_gl_account(view: CompanyView, side: Account) -> dict | None:
         raise errors.dialog(
             f"The Bank Account does not exist. Identification fields and values: No.='{side.number}'"
         )
-    if bank.get("blocked"):
+    if bank["blocked"]:
         raise field_validation(
             f"Blocked must be equal to 'No'  in Bank Account: No.={side.number}. Current value is 'Yes'."
         )
-    return view.get("accounts", bank.get("glAccountId", BLANK_GUID))
+    if bank["currencyId"] != BLANK_GUID:
+        raise errors.bad_request(
+            FOREIGN_CURRENCY.format(what=f"Bank account {side.number}", code=bank["currencyCode"])
+        )
+    group = view.find("bankAccountPostingGroups", code=bank["bankAccountPostingGroup"])
+    if group is None:
+        raise field_validation(
+            f"Bank Acc. Posting Group must have a value in Bank Account: No.={side.number}. "
+            "It cannot be zero or empty."
+        )
+    return view.get("accounts", group["glAccountId"])
 
 
 def open_invoice(view: CompanyView, line: Line) -> dict:
@@ -331,11 +354,11 @@ class Posting:
 
     def _customer(self, line: Line) -> None:
         view = self.view
+        unapplied = line.amount  # what the payment leaves open on the customer
         if line.applies_to:
             invoice = open_invoice(view, line)
-            remaining = max(
-                invoice["remainingAmount"] + line.amount, ZERO
-            )  # the surplus stays on the customer
+            remaining = max(invoice["remainingAmount"] + line.amount, ZERO)
+            unapplied = min(invoice["remainingAmount"] + line.amount, ZERO)  # an overpayment's surplus
             view.put(
                 "salesInvoices",
                 dict(
@@ -349,5 +372,10 @@ class Posting:
         assert customer is not None  # checked
         view.put(
             "customers",
-            dict(customer, balanceDue=customer["balanceDue"] + line.amount, lastModifiedDateTime=view.now),
+            dict(
+                customer,
+                balanceDue=customer["balanceDue"] + line.amount,
+                unappliedPayments=customer["unappliedPayments"] + unapplied,
+                lastModifiedDateTime=view.now,
+            ),
         )

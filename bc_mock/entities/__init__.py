@@ -15,7 +15,11 @@ from bc_mock.entities.finance import (
 from bc_mock.entities.general_journals import journals
 from bc_mock.entities.journal_lines import journal_lines
 from bc_mock.entities.journals import customer_payment_journals
-from bc_mock.entities.ledger import customer_posting_groups, general_ledger_entries
+from bc_mock.entities.ledger import (
+    bank_account_posting_groups,
+    customer_posting_groups,
+    general_ledger_entries,
+)
 from bc_mock.entities.model import VERSIONS, Action, EntitySet, Navigation, Prop
 from bc_mock.entities.payments import customer_payments
 from bc_mock.entities.reference_data import accounts, companies, customers, sales_invoices
@@ -32,8 +36,9 @@ REGISTRY: dict[str, EntitySet] = {
         currencies,
         payment_terms,
         payment_methods,
-        bank_accounts,
         customer_posting_groups,
+        bank_account_posting_groups,
+        bank_accounts,
         customers,
         customer_financial_details,
         sales_invoices,

@@ -4,9 +4,11 @@
 page property, read-only; posting a journal (bc_mock.posting) is what adds records, each with the
 next entry number.
 
-``customerPostingGroups`` is not served: BC's API has no such set. It is seed data (BC's table 92
-"Customer Posting Group", its receivables account), the group a customer's hidden
-``customerPostingGroup`` names, so that posting knows where a customer's side goes.
+``customerPostingGroups`` and ``bankAccountPostingGroups`` are not served: BC's API has no such
+sets. They are seed data (BC's tables 92 "Customer Posting Group", its receivables account, and
+277 "Bank Account Posting Group", its G/L account), the groups a customer's and a bank account's
+fixture-only ``customerPostingGroup`` and ``bankAccountPostingGroup`` name, so that posting knows
+where a customer's or a bank account's side goes.
 """
 
 from __future__ import annotations
@@ -60,29 +62,43 @@ general_ledger_entries = EntitySet(
 
 
 class PostingGroupRules(ReferenceRules):
+    """A posting group names a G/L account by its id (``account``Id); its number is derived."""
+
+    def __init__(self, account: str):
+        self.account = account
+
     def derive(self, view: CompanyView, record: dict, given: dict) -> None:
-        account = view.get("accounts", record["receivablesAccountId"])
+        account_id = record[f"{self.account}Id"]
+        account = view.get("accounts", account_id)
         if account is None:
-            raise FieldError(
-                "receivablesAccountId", f"no G/L account has the id {record['receivablesAccountId']}"
-            )
-        record["receivablesAccountNumber"] = account["number"]
+            raise FieldError(f"{self.account}Id", f"no G/L account has the id {account_id}")
+        record[f"{self.account}Number"] = account["number"]
 
 
-customer_posting_groups = EntitySet(
-    name="customerPostingGroups",
-    type_name="customerPostingGroup",
-    table="Customer Posting Group",
-    rules=PostingGroupRules(),
-    sort_key=lambda row: row["code"],
-    top_level_versions=(),  # fixtures only: BC's API has no such set
-    description="Not served (BC's API has none): the seed's customer posting groups, whose receivables "
-    "account takes a customer's side of a posting.",
-    props=(
-        Prop("id", Guid(), read_only=True, nullable=False),
-        Prop("code", Code(20), read_only=True),
-        Prop("description", Text(100), read_only=True),
-        Prop("receivablesAccountId", Guid(), read_only=True),
-        Prop("receivablesAccountNumber", Code(20), read_only=True),
-    ),
+def posting_group(name: str, table: str, account: str, whose: str) -> EntitySet:
+    """A fixtures-only posting group set (BC's API has none) whose ``account`` takes ``whose`` side."""
+    return EntitySet(
+        name=f"{name}s",
+        type_name=name,
+        table=table,
+        rules=PostingGroupRules(account),
+        sort_key=lambda row: row["code"],
+        top_level_versions=(),  # fixtures only: BC's API has no such set
+        description=f"Not served (BC's API has none): the seed's {table.lower()}s, whose G/L account "
+        f"takes {whose} side of a posting.",
+        props=(
+            Prop("id", Guid(), read_only=True, nullable=False),
+            Prop("code", Code(20), read_only=True),
+            Prop("description", Text(100), read_only=True),
+            Prop(f"{account}Id", Guid(), read_only=True),
+            Prop(f"{account}Number", Code(20), read_only=True),
+        ),
+    )
+
+
+customer_posting_groups = posting_group(
+    "customerPostingGroup", "Customer Posting Group", "receivablesAccount", "a customer's"
+)
+bank_account_posting_groups = posting_group(
+    "bankAccountPostingGroup", "Bank Account Posting Group", "glAccount", "a bank account's"
 )

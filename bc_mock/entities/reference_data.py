@@ -194,6 +194,8 @@ customers = EntitySet(
         Prop("lastModifiedDateTime", DateTime(), read_only=True),
         # not in BC's API (no version shows it): the fixtures' customer posting group (posting's)
         Prop("customerPostingGroup", Code(20), read_only=True, versions=()),
+        # not in BC's API either: the payments posting left open on the customer (negative)
+        Prop("unappliedPayments", Decimal_(), read_only=True, versions=()),
     ),
 )
 

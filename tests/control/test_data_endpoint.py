@@ -73,8 +73,8 @@ def test_each_set_is_counted_as_the_api_lists_it(own_server):
                 int(requests.get(f"{api}/companies({USA})/journals({j['id']})/journalLines/$count").text)
                 for j in journals
             )
-        elif name == "customerPostingGroups":  # not served (BC's API has none): the seed's
-            listed = 1
+        elif name in ("customerPostingGroups", "bankAccountPostingGroups"):  # not served: the seed's
+            listed = {"customerPostingGroups": 1, "bankAccountPostingGroups": 2}[name]
         elif name == "dimensionSetLines":  # served under their parents only; the seed has none
             listed = 0
         else:

@@ -92,8 +92,11 @@ def test_posting_a_customer_payment_journal(bc):
     partly = record(bc, f"salesInvoices({invoice(103005)})")
     assert (partly["remainingAmount"], partly["status"]) == (7500, "Open")
     assert record(bc, f"salesInvoices({invoice(103003)})")["status"] == "Paid"
-    # the customers' balance due: down by what they paid; the others unchanged
-    assert record(bc, f"customers({customer(50000)})")["balanceDue"] == -7500
+    # the customers' balance due: down by what they paid (the seed's is their open invoices'),
+    # and their financial details with it; the others unchanged
+    assert record(bc, f"customers({customer(50000)})")["balanceDue"] == 7500
+    assert record(bc, f"customerFinancialDetails({customer(50000)})")["balance"] == 7500
+    assert record(bc, f"customerFinancialDetails({customer(40000)})")["balance"] == 0
     after_customer = record(bc, f"customers({customer(40000)})")
     assert after_customer["balanceDue"] == before_customer["balanceDue"] - 980
     assert after_customer["@odata.etag"] != before_customer["@odata.etag"]
@@ -253,7 +256,8 @@ def test_an_overpayment_closes_the_invoice_and_leaves_the_surplus_on_the_custome
     assert post(bc, BANK).status_code == 204
     paid = record(bc, f"salesInvoices({invoice(103004)})")
     assert (paid["remainingAmount"], paid["status"]) == (0, "Paid")
-    assert record(bc, f"customers({customer(40000)})")["balanceDue"] == -1500
+    assert record(bc, f"customers({customer(40000)})")["balanceDue"] == 980 - 1500
+    assert record(bc, f"customerFinancialDetails({customer(40000)})")["balance"] == -520
     receivables = entries(bc, "?$filter=documentNumber eq 'B00001' and accountNumber eq '10400'")
     assert [e["creditAmount"] for e in receivables] == [1500]
 
@@ -272,7 +276,8 @@ def test_a_payment_without_an_invoice_stays_open_on_the_customer(bc):
         bc.get(bc.company("salesInvoices?$filter=customerNumber eq '10000'")).json()["value"]
         == invoices_before
     )
-    assert record(bc, f"customers({customer(10000)})")["balanceDue"] == -300
+    assert record(bc, f"customers({customer(10000)})")["balanceDue"] == 4000 - 300
+    assert record(bc, f"customerFinancialDetails({customer(10000)})")["balance"] == 3700
 
 
 def test_two_partial_payments_pay_an_invoice(bc):
@@ -352,3 +357,98 @@ def test_a_blocked_account(blocked_server, tenant, line, message):
             assert bc.delete(bc.payments(GENERAL, f"({other})")).status_code == 204
     bc.patch(bc.journals(f"({GENERAL})"), {"balancingAccountId": account(10100)})
     assert refused(bc, GENERAL) == message
+
+
+# --- bank accounts, posting dates, currencies -----------------------------------------------------
+
+
+def test_a_bank_account_line_posts_to_its_posting_groups_account(bc):
+    line = add_line(
+        bc,
+        {
+            "accountType": "Bank Account",
+            "accountNumber": "CHECKING",
+            "amount": 500,
+            "balancingAccountNumber": "30100",
+        },
+    )
+    assert (line["accountType"], line["accountId"]) == (
+        "Bank_x0020_Account",
+        "bac00001-0000-4000-8000-000000000001",
+    )
+    assert line["description"] == "Checking account"
+    assert post(bc, DEFAULT).status_code == 204
+    assert [(e["accountNumber"], e["debitAmount"], e["creditAmount"]) for e in entries(bc)] == [
+        ("10100", 500, 0),
+        ("30100", 0, 500),
+    ]
+
+
+def test_a_bank_account_blocked_or_in_another_currency_is_refused_at_posting(bc):
+    add_line(
+        bc,
+        {
+            "accountType": "Bank Account",
+            "accountNumber": "SAVINGS",
+            "amount": 5,
+            "balancingAccountNumber": "30100",
+        },
+    )
+    bank = bc.get(bc.company("bankAccounts?$filter=number eq 'SAVINGS'")).json()["value"][0]
+    assert bc.patch(bc.company(f"bankAccounts({bank['id']})"), {"blocked": True}).status_code == 200
+    assert (
+        refused(bc, DEFAULT)
+        == "Blocked must be equal to 'No'  in Bank Account: No.=SAVINGS. Current value is 'Yes'."
+    )
+    bc.patch(bc.company(f"bankAccounts({bank['id']})"), {"blocked": False})
+    foreign = bc.get(bc.company("currencies")).json()["value"][0]["code"]
+    assert bc.patch(bc.company(f"bankAccounts({bank['id']})"), {"currencyCode": foreign}).status_code == 200
+    assert "bc_mock posts in the local currency only" in refused(bc, DEFAULT)
+
+
+def test_a_posting_date_outside_the_allowed_range(bc):
+    setup = bc.get(bc.company("generalLedgerSetup")).json()["value"][0]
+    assert (setup["allowPostingFrom"], setup["allowPostingTo"]) == ("2025-01-01", "2027-12-31")
+    add_line(
+        bc,
+        {
+            "accountNumber": "60100",
+            "amount": 5,
+            "balancingAccountNumber": "10100",
+            "postingDate": "2028-01-03",
+        },
+    )
+    assert refused(bc, DEFAULT) == (
+        "Posting Date is not within your range of allowed posting dates in Gen. Journal Line "
+        "Journal Template Name='GENERAL',Journal Batch Name='DEFAULT',Line No.='10000'."
+    )
+    bc.patch(bc.payments(BANK, f"({payment(2, 20000)})"), {"postingDate": "2024-12-31"})
+    assert refused(bc, BANK).endswith(
+        "Journal Template Name='CASHRCPT',Journal Batch Name='BANK',Line No.='20000'."
+    )
+
+
+@pytest.fixture(scope="module")
+def no_setup_server(start_bc_mock_for_module, tmp_path_factory):
+    """A server whose company has no generalLedgerSetup: no posting range (BC's blank bounds)."""
+    seed = json.loads((ROOT / "fixtures" / "cronus-usa.json").read_text())
+    for name in ("generalLedgerSetup", "bankAccounts"):  # a bank account's currency needs the setup
+        del seed[name]
+    path = tmp_path_factory.mktemp("no-setup") / "seed.json"
+    path.write_text(json.dumps(seed))
+    return start_bc_mock_for_module("--fixtures", str(path)).url
+
+
+def test_without_a_posting_range_any_date_posts(no_setup_server, tenant):
+    bc = BcClient(no_setup_server, tenant, "v2.0")
+    add_line(
+        bc,
+        {
+            "accountNumber": "60100",
+            "amount": 5,
+            "balancingAccountNumber": "10100",
+            "postingDate": "2040-01-02",
+        },
+    )
+    assert post(bc, DEFAULT).status_code == 204
+    assert [e["postingDate"] for e in entries(bc)] == ["2040-01-02", "2040-01-02"]
