@@ -230,7 +230,7 @@ def gl_account_of(view: CompanyView, side: Account) -> dict:
     elif side.type == BANK_ACCOUNT:
         account = bank_gl_account(view, side)
     else:
-        account = view.find("accounts", number=side.number)
+        account = record_of(view, "accounts", side)
     if account is None:
         raise errors.dialog(
             f"The G/L Account does not exist. Identification fields and values: No.='{side.number}'"
@@ -239,9 +239,16 @@ def gl_account_of(view: CompanyView, side: Account) -> dict:
     return account
 
 
+def record_of(view: CompanyView, set_name: str, side: Account) -> dict | None:
+    """The record a side of a line names: by its id (at once), else by its number."""
+    if side.id != BLANK_GUID:
+        return view.get(set_name, side.id)
+    return view.find(set_name, number=side.number)
+
+
 def customer_gl_account(view: CompanyView, side: Account) -> dict | None:
     """The receivables account of a customer (its posting group's), once the customer's checks pass."""
-    customer = view.find("customers", number=side.number)
+    customer = record_of(view, "customers", side)
     if customer is None:
         raise errors.dialog(
             f"The Customer does not exist. Identification fields and values: No.='{side.number}'"
@@ -265,7 +272,7 @@ def customer_gl_account(view: CompanyView, side: Account) -> dict | None:
 
 def bank_gl_account(view: CompanyView, side: Account) -> dict | None:
     """The G/L account of a bank account (its posting group's), once the bank account's checks pass."""
-    bank = view.find("bankAccounts", number=side.number) if "bankAccounts" in view.company.tables else None
+    bank = record_of(view, "bankAccounts", side) if "bankAccounts" in view.company.tables else None
     if bank is None:
         raise errors.dialog(
             f"The Bank Account does not exist. Identification fields and values: No.='{side.number}'"
@@ -289,13 +296,17 @@ def bank_gl_account(view: CompanyView, side: Account) -> dict | None:
 
 def open_invoice(view: CompanyView, line: Line) -> dict:
     """The open invoice of the line's customer a payment applies to (BC: its open ledger entry)."""
-    invoice = view.find("salesInvoices", number=line.applies_to)
-    if (
-        invoice is None
-        or invoice["customerNumber"] != line.account.number
-        or invoice["status"] != "Open"
-        or invoice["remainingAmount"] == 0
-    ):
+    # the customer's invoices, by the index on customerId: a journal's lines cost no more each
+    # than their customer's invoices
+    invoice = next(
+        (
+            found
+            for found in view.rows("salesInvoices", customerId=line.account.id)
+            if found["number"] == line.applies_to
+        ),
+        None,
+    )
+    if invoice is None or invoice["status"] != "Open" or invoice["remainingAmount"] == 0:
         raise errors.dialog(
             "There is no Cust. Ledger Entry within the filter. Filters: "
             f"Document No.: {line.applies_to}, Document Type: Invoice, Customer No.: {line.account.number}, "
@@ -368,7 +379,7 @@ class Posting:
                     lastModifiedDateTime=view.now,
                 ),
             )
-        customer = view.find("customers", number=line.account.number)
+        customer = record_of(view, "customers", line.account)
         assert customer is not None  # checked
         view.put(
             "customers",
