@@ -248,6 +248,18 @@ def test_a_payment_applied_to_an_invoice_it_cannot_close(bc, applies_to, why):
     ), why
 
 
+def test_a_failure_after_the_first_writes_undoes_them_all(bc):
+    # a fourth payment applies to the invoice the first one closes: every check passes, the
+    # first three lines are written (entries, invoices, customers), then the fourth finds no open
+    # invoice, and the post answers BC's error with nothing changed
+    body = {"customerNumber": "40000", "appliesToInvoiceNumber": "103004", "amount": -10}
+    assert bc.post(bc.payments(BANK), body).status_code == 201
+    assert refused(bc, BANK) == (
+        "There is no Cust. Ledger Entry within the filter. Filters: "
+        "Document No.: 103004, Document Type: Invoice, Customer No.: 40000, Open: Yes"
+    )
+
+
 # --- amounts ----------------------------------------------------------------------------------
 
 
