@@ -246,52 +246,69 @@ def record_of(view: CompanyView, set_name: str, side: Account) -> dict | None:
     return view.find(set_name, number=side.number)
 
 
+@dataclass(frozen=True)
+class Holder:
+    """A kind of account that posts through a posting group: a customer, a bank account."""
+
+    set_name: str
+    table: str  # as BC's messages name it
+    group_field: str  # the record's posting group
+    group_caption: str
+    groups: str  # the set of its posting groups
+    group_account: str  # the group's field that holds the G/L account's id
+
+
+CUSTOMER_HOLDER = Holder(
+    "customers",
+    "Customer",
+    "customerPostingGroup",
+    "Customer Posting Group",
+    "customerPostingGroups",
+    "receivablesAccountId",
+)
+BANK_HOLDER = Holder(
+    "bankAccounts",
+    "Bank Account",
+    "bankAccountPostingGroup",
+    "Bank Acc. Posting Group",
+    "bankAccountPostingGroups",
+    "glAccountId",
+)
+
+
 def customer_gl_account(view: CompanyView, side: Account) -> dict | None:
     """The receivables account of a customer (its posting group's), once the customer's checks pass."""
-    customer = record_of(view, "customers", side)
-    if customer is None:
-        raise errors.dialog(
-            f"The Customer does not exist. Identification fields and values: No.='{side.number}'"
-        )
-    if customer["blocked"] == "All":
-        raise errors.dialog(
-            f"You cannot post this type of document when Customer {side.number} is blocked with type All"
-        )
-    if customer["currencyId"] != BLANK_GUID:
-        raise errors.bad_request(
-            FOREIGN_CURRENCY.format(what=f"Customer {side.number}", code=customer["currencyCode"])
-        )
-    group = view.find("customerPostingGroups", code=customer["customerPostingGroup"])
-    if group is None:
-        raise field_validation(
-            f"Customer Posting Group must have a value in Customer: No.={side.number}. "
-            "It cannot be zero or empty."
-        )
-    return view.get("accounts", group["receivablesAccountId"])
+    return _group_account(view, side, CUSTOMER_HOLDER)
 
 
 def bank_gl_account(view: CompanyView, side: Account) -> dict | None:
     """The G/L account of a bank account (its posting group's), once the bank account's checks pass."""
-    bank = record_of(view, "bankAccounts", side) if "bankAccounts" in view.company.tables else None
-    if bank is None:
-        raise errors.dialog(
-            f"The Bank Account does not exist. Identification fields and values: No.='{side.number}'"
-        )
-    if bank["blocked"]:
+    return _group_account(view, side, BANK_HOLDER)
+
+
+def _group_account(view: CompanyView, side: Account, holder: Holder) -> dict | None:
+    number, table = side.number, holder.table
+    found = record_of(view, holder.set_name, side) if holder.set_name in view.company.tables else None
+    if found is None:
+        raise errors.dialog(f"The {table} does not exist. Identification fields and values: No.='{number}'")
+    if found["blocked"] is True:
         raise field_validation(
-            f"Blocked must be equal to 'No'  in Bank Account: No.={side.number}. Current value is 'Yes'."
+            f"Blocked must be equal to 'No'  in {table}: No.={number}. Current value is 'Yes'."
         )
-    if bank["currencyId"] != BLANK_GUID:
+    if found["blocked"] == "All":  # a customer's Blocked is an option: All blocks payments
+        raise errors.dialog(
+            f"You cannot post this type of document when {table} {number} is blocked with type All"
+        )
+    if found["currencyId"] != BLANK_GUID:
         raise errors.bad_request(
-            FOREIGN_CURRENCY.format(what=f"Bank account {side.number}", code=bank["currencyCode"])
+            FOREIGN_CURRENCY.format(what=f"{table} {number}", code=found["currencyCode"])
         )
-    group = view.find("bankAccountPostingGroups", code=bank["bankAccountPostingGroup"])
+    group = view.find(holder.groups, code=found[holder.group_field])
     if group is None:
         raise field_validation(
-            f"Bank Acc. Posting Group must have a value in Bank Account: No.={side.number}. "
-            "It cannot be zero or empty."
+            f"{holder.group_caption} must have a value in {table}: No.={number}. It cannot be zero or empty."
         )
-    return view.get("accounts", group["glAccountId"])
+    return view.get("accounts", group[holder.group_account])
 
 
 def open_invoice(view: CompanyView, line: Line) -> dict:

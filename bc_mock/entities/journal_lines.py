@@ -26,18 +26,12 @@ import uuid
 from decimal import Decimal
 
 from bc_mock import errors
-from bc_mock.entities.dimension_set_lines import remove_dimension_set
 from bc_mock.entities.general_journals import GENERAL, GeneralJournalRules
 from bc_mock.entities.journals import field_validation, posting_account_number
 from bc_mock.entities.kinds import BLANK_GUID, Code, Date, DateTime, Decimal_, Enum, Guid, Int32, Text
 from bc_mock.entities.model import EntitySet, Navigation, Prop
-from bc_mock.entities.payments import (
-    NEEDS_JOURNAL,
-    increment_document_number,
-    next_line_number,
-    round_amount,
-)
-from bc_mock.entities.rules import CompanyView, Rules
+from bc_mock.entities.payments import LineRules, increment_document_number, next_line_number, round_amount
+from bc_mock.entities.rules import CompanyView
 
 V2 = ("v2.0",)
 GL_ACCOUNT, BANK_ACCOUNT = "G/L Account", "Bank Account"
@@ -91,13 +85,13 @@ def journal_balance(lines: list[dict]) -> Decimal:
     return sum((line["amount"] for line in lines if not line["balancingAccountNumber"]), Decimal(0))
 
 
-class JournalLineRules(Rules):
-    def check_list(self, parent: dict | None, equalities: dict) -> None:
-        if parent is None and "journalId" not in equalities and "id" not in equalities:
-            raise errors.dialog(NEEDS_JOURNAL)
+class JournalLineRules(LineRules):
+    lines = "journalLines"
+    journals = "journals"
+    template = GENERAL
 
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
-        journal = self._journal_for_create(view, values, parent)
+        journal = self.journal_for_create(view, values, parent)
         self._check_display_name(values, journal)
         lines = view.rows("journalLines", journalId=journal["id"])
         last = view.highest("journalLines", "lineNumber", journalId=journal["id"])
@@ -128,17 +122,9 @@ class JournalLineRules(Rules):
     def update(self, view: CompanyView, current: dict, values: dict, parent: dict | None) -> dict:
         if "journalId" in values and values["journalId"] != current["journalId"]:
             raise errors.dialog("The Journal Batch Id isn't editable.")
-        journal = view.get("journals", current["journalId"])
-        assert journal is not None  # a line's journal goes only with its lines
+        record, journal = self.changed(view, current, values)
         self._check_display_name(values, journal)
-        record = dict(current, lastModifiedDateTime=view.now)
-        if values.get("lineNumber"):
-            record["lineNumber"] = values["lineNumber"]  # a rename, as BC allows
         return self._apply(view, record, values, journal)
-
-    def delete(self, view: CompanyView, current: dict) -> None:
-        remove_dimension_set(view, current["id"])
-        view.remove("journalLines", current["id"])
 
     # --- the steps ---------------------------------------------------------
 
@@ -149,26 +135,17 @@ class JournalLineRules(Rules):
         if given is not None and given != journal["code"]:
             raise errors.dialog(NAME_NOT_EDITABLE)
 
-    @staticmethod
-    def _journal_for_create(view: CompanyView, values: dict, parent: dict | None) -> dict:
-        given = values.get("journalId")
+    def journal_for_create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
         if parent is not None:
-            if given not in (None, parent["id"]):
-                raise errors.dialog("The Journal Id and Journal Display Name do not match.")
             GeneralJournalRules.check_own(parent)
-            return parent
-        if given in (None, BLANK_GUID):
-            raise errors.dialog(NEEDS_JOURNAL)
-        journal = view.get("journals", given)
-        if journal is None:
-            other = view.get("customerPaymentJournals", given)
-            if other is not None:
-                GeneralJournalRules.check_own(dict(other, templateDisplayName="CASHRCPT"))
-            raise errors.record_not_found("Gen. Journal Batch", f"SystemId='{given}'")
-        return journal
+        given = values.get("journalId")
+        other = view.get("customerPaymentJournals", given) if parent is None and given else None
+        if other is not None:
+            GeneralJournalRules.check_own(dict(other, templateDisplayName="CASHRCPT"))
+        return super().journal_for_create(view, values, parent)
 
     def _apply(self, view: CompanyView, record: dict, values: dict, journal: dict) -> dict:
-        self._check_line_number(view, record, journal)
+        self.check_line_number(view, record, journal)
         account_before = record["accountId"]
         self._resolve_account(view, record, values, "accountType", "accountId", "accountNumber")
         for name in ("postingDate", "documentNumber", "externalDocumentNumber"):
@@ -188,18 +165,6 @@ class JournalLineRules(Rules):
             view, record, values, "balanceAccountType", "balancingAccountId", "balancingAccountNumber"
         )
         return record
-
-    @staticmethod
-    def _check_line_number(view: CompanyView, record: dict, journal: dict) -> None:
-        for other in view.rows(
-            "journalLines", journalId=record["journalId"], lineNumber=record["lineNumber"]
-        ):
-            if other["id"] != record["id"]:
-                raise errors.same_key_exists(
-                    "Gen. Journal Line",
-                    f"Journal Template Name='{GENERAL}',Journal Batch Name='{journal['code']}',"
-                    f"Line No.='{record['lineNumber']}'",
-                )
 
     @staticmethod
     def _resolve_account(

@@ -97,7 +97,14 @@ def next_line_number(last: dict | None) -> int:
     return following
 
 
-class PaymentRules(Rules):
+class LineRules(Rules):
+    """What BC's rules for a journal's lines share (customerPayments, journalLines): ``lines`` is
+    the set of the lines, ``journals`` of their journals, ``template`` the journals' template."""
+
+    lines = "customerPayments"
+    journals = "customerPaymentJournals"
+    template = TEMPLATE
+
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         # BC's CheckFilters: at company level a list needs a filter on the journal ("Journal Batch
         # Id", v2.0's journalId) or on the line's id (SystemId): v1.0 has no journalId, so there
@@ -105,8 +112,47 @@ class PaymentRules(Rules):
         if parent is None and "journalId" not in equalities and "id" not in equalities:
             raise errors.dialog(NEEDS_JOURNAL)
 
+    def delete(self, view: CompanyView, current: dict) -> None:
+        remove_dimension_set(view, current["id"])
+        view.remove(self.lines, current["id"])
+
+    def journal_for_create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
+        given = values.get("journalId")
+        if parent is not None:
+            if given not in (None, parent["id"]):
+                raise errors.dialog("The Journal Id and Journal Display Name do not match.")
+            return parent
+        if given in (None, BLANK_GUID):
+            raise errors.dialog(NEEDS_JOURNAL)
+        journal = view.get(self.journals, given)
+        if journal is None:
+            # BC's GetBatchNameFromId does an unchecked GetBySystemId: the runtime's record-not-found
+            # error (its exact wording for a SystemId lookup is not verified)
+            raise errors.record_not_found("Gen. Journal Batch", f"SystemId='{given}'")
+        return journal
+
+    def changed(self, view: CompanyView, current: dict, values: dict) -> tuple[dict, dict]:
+        """The line to change, and its journal: renumbered when ``lineNumber`` is given (BC renames)."""
+        journal = view.get(self.journals, current["journalId"])
+        assert journal is not None  # a line's journal goes only with its lines
+        record = dict(current, lastModifiedDateTime=view.now)
+        if values.get("lineNumber"):
+            record["lineNumber"] = values["lineNumber"]  # a rename, as BC allows
+        return record, journal
+
+    def check_line_number(self, view: CompanyView, record: dict, journal: dict) -> None:
+        for other in view.rows(self.lines, journalId=record["journalId"], lineNumber=record["lineNumber"]):
+            if other["id"] != record["id"]:
+                raise errors.same_key_exists(
+                    "Gen. Journal Line",
+                    f"Journal Template Name='{self.template}',Journal Batch Name='{journal['code']}',"
+                    f"Line No.='{record['lineNumber']}'",
+                )
+
+
+class PaymentRules(LineRules):
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
-        journal = self._journal_for_create(view, values, parent)
+        journal = self.journal_for_create(view, values, parent)
         given = values.get("journalDisplayName")
         if given is not None and given != journal["code"] and view.version == "v1.0":
             raise errors.dialog("The Journal Batch Display Name isn't editable.")
@@ -132,37 +178,13 @@ class PaymentRules(Rules):
             if view.version == "v1.0":
                 raise errors.dialog("The Journal Batch Display Name isn't editable.")
             raise errors.dialog("The Journal Batch Display Name cannot be changed.")
-        journal = view.get("customerPaymentJournals", current["journalId"])
-        assert journal is not None  # a payment's journal goes only with its payments
-        record = dict(current, lastModifiedDateTime=view.now)
-        if values.get("lineNumber"):
-            record["lineNumber"] = values["lineNumber"]  # a rename, as BC allows
+        record, journal = self.changed(view, current, values)
         return self._apply(view, record, values, journal)
-
-    def delete(self, view: CompanyView, current: dict) -> None:
-        remove_dimension_set(view, current["id"])
-        view.remove("customerPayments", current["id"])
 
     # --- the steps ---------------------------------------------------------
 
-    @staticmethod
-    def _journal_for_create(view: CompanyView, values: dict, parent: dict | None) -> dict:
-        given = values.get("journalId")
-        if parent is not None:
-            if given not in (None, parent["id"]):
-                raise errors.dialog("The Journal Id and Journal Display Name do not match.")
-            return parent
-        if given in (None, BLANK_GUID):
-            raise errors.dialog(NEEDS_JOURNAL)
-        journal = view.get("customerPaymentJournals", given)
-        if journal is None:
-            # BC's GetBatchNameFromId does an unchecked GetBySystemId: the runtime's record-not-found
-            # error (its exact wording for a SystemId lookup is not verified)
-            raise errors.record_not_found("Gen. Journal Batch", f"SystemId='{given}'")
-        return journal
-
     def _apply(self, view: CompanyView, record: dict, values: dict, journal: dict) -> dict:
-        self._check_line_number(view, record, journal)
+        self.check_line_number(view, record, journal)
         customer_before = record["customerId"]
         self._resolve_customer(view, record, values)
         for name in ("contactId", "postingDate", "documentNumber", "externalDocumentNumber"):
@@ -180,19 +202,6 @@ class PaymentRules(Rules):
             if name in values:
                 record[name] = values[name]
         return record
-
-    @staticmethod
-    def _check_line_number(view: CompanyView, record: dict, journal: dict) -> None:
-        same_line = view.rows(
-            "customerPayments", journalId=record["journalId"], lineNumber=record["lineNumber"]
-        )
-        for other in same_line:
-            if other["id"] != record["id"]:
-                raise errors.same_key_exists(
-                    "Gen. Journal Line",
-                    f"Journal Template Name='{TEMPLATE}',Journal Batch Name='{journal['code']}',"
-                    f"Line No.='{record['lineNumber']}'",
-                )
 
     @staticmethod
     def _resolve_customer(view: CompanyView, record: dict, values: dict) -> None:
