@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+import requests
 
 NS = {"edmx": "http://docs.oasis-open.org/odata/ns/edmx", "edm": "http://docs.oasis-open.org/odata/ns/edm"}
 
@@ -203,3 +204,16 @@ def test_v1_complex_types_as_the_contract_names_them(bc1):
     assert dimension["code"]["Nullable"] == "false" and dimension["valueCode"]["Nullable"] == "false"
     assert "Nullable" not in dimension["displayName"]
     assert all("MaxLength" not in member for member in dimension.values())
+
+
+def test_a_journal_declares_its_bound_action_post_in_v2_only(bc, bc1, server_url):
+    actions = metadata(bc).findall("edmx:DataServices/edm:Schema/edm:Action", NS)
+    assert [(a.get("Name"), a.get("IsBound")) for a in actions] == [("post", "true")]
+    [parameter] = actions[0].findall("edm:Parameter", NS)
+    assert (parameter.get("Name"), parameter.get("Type")) == ("bindingParameter", "Microsoft.NAV.journal")
+    assert metadata(bc1).findall("edmx:DataServices/edm:Schema/edm:Action", NS) == []
+    paths = requests.get(f"{server_url}/_mock/openapi.json", timeout=10).json()["paths"]
+    action = "/api/v2.0/companies({companyId})/journals({journalId})/Microsoft.NAV.post"
+    assert "post" in paths[action]
+    assert "204" in paths[action]["post"]["responses"]
+    assert not any("Microsoft.NAV" in path for path in paths if path.startswith("/api/v1.0"))
