@@ -464,3 +464,38 @@ def test_without_a_posting_range_any_date_posts(no_setup_server, tenant):
     )
     assert post(bc, DEFAULT).status_code == 204
     assert [e["postingDate"] for e in entries(bc)] == ["2040-01-02", "2040-01-02"]
+
+
+def test_fixtures_give_journals_lines_and_entries_that_posting_continues(start_bc_mock, tmp_path, tenant):
+    seed = json.loads((ROOT / "fixtures" / "cronus-usa.json").read_text())
+    seed["generalLedgerEntries"] = [
+        {
+            "id": "9e000001-0000-4000-8000-000000000041",
+            "entryNumber": 41,
+            "postingDate": "2026-01-31",
+            "documentNumber": "OPENING",
+            "accountId": account(10100),
+            "accountNumber": "10100",
+            "debitAmount": 100,
+        }
+    ]
+    seed["journals"][0]["journalLines"] = [
+        {
+            "id": "9e100001-0000-4000-8000-000000000001",
+            "accountNumber": "60100",
+            "amount": 7,
+            "postingDate": "2026-02-01",
+            "balancingAccountNumber": "10100",
+        }
+    ]
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed))
+    bc = BcClient(start_bc_mock("--fixtures", str(path)).url, tenant, "v2.0")
+    [line] = bc.get(bc.company(f"journals({DEFAULT})/journalLines")).json()["value"]
+    assert (line["lineNumber"], line["documentNumber"], line["description"]) == (
+        10000,
+        "G00001",
+        "Rent Expense",
+    )
+    assert post(bc, DEFAULT).status_code == 204
+    assert [e["entryNumber"] for e in entries(bc)] == [41, 42, 43]
