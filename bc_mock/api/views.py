@@ -293,7 +293,7 @@ class ApiCall:
 
     def _matching(self, target: Target, query) -> list:
         target.entity.rules.check_list(target.parent, query.equalities)
-        return [row for row in self._rows(target) if query.matches(row.data)]
+        return [row for row in self._rows(target, query.equalities) if query.matches(row.data)]
 
     @staticmethod
     def _next_link(position: str, top: int | None) -> str:
@@ -304,7 +304,7 @@ class ApiCall:
         args.append(("$skiptoken", position))
         return f"{request.base_url}?{urlencode(args, quote_via=quote, safe=NEXT_LINK_SAFE)}"
 
-    def _rows(self, target: Target) -> list:
+    def _rows(self, target: Target, equalities: dict) -> list:
         if target.records is not None:  # a tenant-level set's, found by whoever made the target
             return target.records
         if target.entity.name == "companies":
@@ -313,7 +313,10 @@ class ApiCall:
             # a navigation's records (a journal's payments) come from the table's index
             link = {target.link[0]: target.link[1]} if target.link else {}
             assert target.company is not None  # every set but companies is a company's
-            rows = target.company.tables[target.entity.name].matching(**link)
+            listed = target.entity.rules.listed(target.company, equalities) if not link else None
+            rows = (
+                listed if listed is not None else target.company.tables[target.entity.name].matching(**link)
+            )
         return [row for row in rows if target.belongs(self.version, row.data)]
 
     # --- writes ----------------------------------------------------------

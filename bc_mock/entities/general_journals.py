@@ -7,13 +7,13 @@ batches in its own set, with ids unique across both (BC's SystemId). BC's rules:
 * ``balancingAccountId`` as for customerPaymentJournals (a posting G/L account with direct posting);
 * ``GET journals`` lists the GENERAL template's batches, but ``journals({id})`` finds any batch by
   its id (OnFindRecord: an id filter skips the template filter), so a customer payment journal's id
-  finds it here too, and ``Microsoft.NAV.post`` posts it;
+  finds it here too, and ``Microsoft.NAV.post`` posts it; ``$filter=templateDisplayName eq
+  'CASHRCPT'`` lists the customer payment journals (OnFindRecord takes a template filter);
 * deleting a journal deletes its lines.
 
 Where bc_mock differs: a customer payment journal found through ``journals({id})`` is read and
 posted there, but changed, deleted or given lines only at ``customerPaymentJournals({id})``
-(bc_mock's own text says so); ``templateDisplayName`` takes only GENERAL; a ``$filter`` on
-``templateDisplayName`` does not list other templates' batches.
+(bc_mock's own text says so); a journal created or changed here is of the GENERAL template.
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ class GeneralJournalRules(JournalRules):
     template = GENERAL
     lines = "journalLines"
 
+    def listed(self, company: Company, equalities: dict) -> list[Row] | None:
+        # OnFindRecord: a filter on the template lists that template's batches
+        if equalities.get("templateDisplayName") != CASH_RECEIPTS:
+            return None
+        return [self._as_journal(row) for row in company.tables["customerPaymentJournals"].values()]
+
     def find(self, company: Company, key: str, parent: dict | None = None) -> Row | None:
         row = super().find(company, key, parent)
         if row is not None:
@@ -49,12 +55,13 @@ class GeneralJournalRules(JournalRules):
         # OnFindRecord: a batch of another template, found by its id, shown as a journal
         payment_journals = company.tables.get("customerPaymentJournals")
         other = payment_journals.get(key) if payment_journals is not None else None
-        if other is None:
-            return None
+        return None if other is None else self._as_journal(other)
+
+    def _as_journal(self, row: Row) -> Row:
+        """A customer payment journal as ``journals`` shows it (the same ETag: the same record)."""
         from bc_mock.store import Row
 
-        data = self.entity.blank_record(**other.data, templateDisplayName=CASH_RECEIPTS)
-        return Row(data, other.version)
+        return Row(self.entity.blank_record(**row.data, templateDisplayName=CASH_RECEIPTS), row.version)
 
     def create(self, view: CompanyView, values: dict, parent: dict | None) -> dict:
         self._check_template(values)

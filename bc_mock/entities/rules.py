@@ -144,6 +144,11 @@ class Rules:
     def check_list(self, parent: dict | None, equalities: dict) -> None:
         """Refuse a list request that BC refuses; ``equalities`` come from $filter."""
 
+    def listed(self, company: Company, equalities: dict) -> list[Row] | None:
+        """The records a company-level list shows for ``equalities`` (from $filter), when they
+        are not simply the set's own (BC's OnFindRecord); None: the set's records."""
+        return None
+
     def find(self, company: Company, key: str, parent: dict | None = None) -> Row | None:
         """The record a URL's key names in this set (``journals({id})``; ``parent``: the record
         whose navigation the URL follows), or None. A set whose page finds records beyond those

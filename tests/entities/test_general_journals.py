@@ -74,6 +74,18 @@ def test_a_customer_payment_journal_is_found_by_its_id(bc):
     assert bc.get(journals(bc, f"({BANK})/journalLines")).json()["value"] == []
 
 
+def test_a_filter_on_the_template_lists_its_batches(bc):
+    # BC's OnFindRecord takes a template filter; without one, the GENERAL template
+    cash = bc.get(journals(bc, "?$filter=templateDisplayName eq 'CASHRCPT'")).json()["value"]
+    assert [(j["code"], j["templateDisplayName"]) for j in cash] == [
+        ("BANK", "CASHRCPT"),
+        ("GENERAL", "CASHRCPT"),
+    ]
+    general = bc.get(journals(bc, "?$filter=templateDisplayName eq 'GENERAL'")).json()["value"]
+    assert [j["code"] for j in general] == ["DEFAULT"]
+    assert bc.get(journals(bc, "/$count?$filter=templateDisplayName eq 'CASHRCPT'")).text == "2"
+
+
 def test_a_customer_payment_journal_is_changed_only_at_its_own_set(bc):
     status, code, message = error_of(bc.patch(journals(bc, f"({GENERAL})"), {"displayName": "x"}))
     assert (status, code) == (400, "BadRequest")
