@@ -6,10 +6,12 @@ every line before it writes anything, and any refusal rolls back what it did.
 
 Checks, in BC's order per line (GenJnlCheckLine.RunCheck), then per document (CheckBalance):
 * a posting date, within generalLedgerSetup's allowed range (blank bounds: any date);
-* a document number; an account when there is no balancing account; an amount when there is an
-  account; a customer payment's amount negative (CheckDocType: "must be negative");
+* a document number; an account (BC asks for one only without a balancing account, and would
+  post a balancing side alone; bc_mock asks always); an amount; a customer payment's amount
+  negative (CheckDocType: "must be negative");
 * the accounts: G/L accounts that are posting accounts and not blocked, customers not blocked
-  for all, bank accounts not blocked; a customer's posting group with a receivables account;
+  for all, bank accounts not blocked, both in the local currency and with a posting group whose
+  G/L account takes their side;
 * each document (posting date and document number) balanced, unless its lines carry a balancing
   account (the GENERAL and CASHRCPT templates force the balance per document);
 * an invoice a payment applies to: the customer's, and open (BC finds its open customer ledger
