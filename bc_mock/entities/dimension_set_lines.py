@@ -1,8 +1,9 @@
 """dimensionSetLines: the dimensions of a record (AL: page 30022 "APIV2 - Dimension Set Lines").
 
-Served under a customer payment and a journal line (parent type "Journal Line"), where a client
-lists, adds, changes and deletes them, and under a G/L entry ("General Ledger Entry"), where
-posting copies the posted line's and they are read-only. BC's rules and texts:
+Served under a customer payment and a journal line (parent type "Journal Line") and a sales
+invoice ("Sales Invoice": BC changes a posted invoice's dimensions too), where a client lists,
+adds, changes and deletes them, and under a G/L entry ("General Ledger Entry"), where posting
+copies the posted line's and they are read-only. BC's rules and texts:
 * the key ``id`` is the dimension's id: a record has at most one line per dimension;
 * ``id`` and ``code`` name the dimension and must agree; ``valueId`` and ``valueCode`` its value
   (a value of that dimension), and must agree; one of each pair is required;
@@ -26,13 +27,16 @@ if TYPE_CHECKING:
     from bc_mock.store import Company, Row
 
 V2 = ("v2.0",)
-JOURNAL_LINE, GL_ENTRY = "Journal Line", "General Ledger Entry"
+JOURNAL_LINE, GL_ENTRY, SALES_INVOICE = "Journal Line", "General Ledger Entry", "Sales Invoice"
 # the sets whose records have dimension set lines, and the parent type BC gives them
 PARENT_TYPES = {
     "customerPayments": JOURNAL_LINE,
     "journalLines": JOURNAL_LINE,
+    "salesInvoices": SALES_INVOICE,
     "generalLedgerEntries": GL_ENTRY,
 }
+# the parent types whose dimensions a client may change (BC's SaveDimensions: not a G/L entry's)
+WRITABLE_PARENTS = (JOURNAL_LINE, SALES_INVOICE)
 # BC's enum "Dimension Set Entry Buffer Parent Type", its first values (those up to bc_mock's)
 PARENT_TYPE = Enum(
     " ",
@@ -43,7 +47,7 @@ PARENT_TYPE = Enum(
     "Sales Quote Line",
     "Sales Credit Memo",
     "Sales Credit Memo Line",
-    "Sales Invoice",
+    SALES_INVOICE,
     "Sales Invoice Line",
     "Purchase Invoice",
     "Purchase Invoice Line",
@@ -144,10 +148,10 @@ class DimensionSetLineRules(Rules):
 
     @staticmethod
     def _writable_parent(view: CompanyView, parent: dict) -> str:
-        """The parent's type, when its dimensions may change (a journal line's; not a G/L entry's)."""
+        """The parent's type, when its dimensions may change (not a G/L entry's)."""
         name = parent_set(view, parent["id"])
         parent_type = PARENT_TYPES.get(name or "", " ")
-        if parent_type != JOURNAL_LINE:
+        if parent_type not in WRITABLE_PARENTS:
             raise errors.dialog(
                 f"Parent with ID {parent['id']} does not exist or dimension set lines are read only for "
                 f"parent type {parent_type}."
@@ -237,8 +241,9 @@ dimension_set_lines = EntitySet(
     sort_key=lambda row: row["code"],
     top_level_versions=(),  # only under its parent: customerPayments, journalLines, generalLedgerEntries
     indexes=(("parentId",),),
-    description="Dimension set lines (v2.0) of a customer payment, a journal line (read and write) or a "
-    "G/L entry (read-only), at `.../dimensionSetLines`; the key `id` is the dimension's id.",
+    description="Dimension set lines (v2.0) of a customer payment, a journal line, a sales invoice "
+    "(read and write) or a G/L entry (read-only), at `.../dimensionSetLines`; the key `id` is the "
+    "dimension's id.",
     props=(
         # BC's page lets a client write the key (it names the dimension); changing it is refused
         Prop("id", DimensionKey(), nullable=False, versions=V2),

@@ -225,6 +225,7 @@ sales_invoices = EntitySet(
         Navigation(
             "salesInvoiceLines", "salesInvoiceLines", many=True, target_field="documentId", versions=V2
         ),
+        Navigation("dimensionSetLines", "dimensionSetLines", many=True, target_field="parentId", versions=V2),
     ),
     props=(
         Prop("id", Guid(), read_only=True, nullable=False),

@@ -169,3 +169,14 @@ def test_deleting_a_payment_deletes_its_dimension_set(bc):
     data = bc.session.get(f"{bc.server_url}/_mock/data/{bc.root.split('/')[-4]}/production").json()
     usa = next(company for company in data["companies"] if company["id"] == USA)
     assert {s["name"]: s["count"] for s in usa["sets"]}["dimensionSetLines"] == 0
+
+
+def test_a_sales_invoices_dimensions(bc):
+    area = values_of(bc, AREA)[0]
+    invoice_url = bc.company("salesInvoices(1f000001-0000-4000-8000-000000103001)")
+    before = bc.get(invoice_url).json()
+    created = bc.post(f"{invoice_url}/dimensionSetLines", {"code": "AREA", "valueCode": area["code"]})
+    assert created.status_code == 201, created.text
+    assert created.json()["parentType"] == "Sales_x0020_Invoice"
+    assert bc.get(invoice_url).json()["@odata.etag"] != before["@odata.etag"]  # BC changes the invoice
+    assert [line["code"] for line in bc.get(f"{invoice_url}/dimensionSetLines").json()["value"]] == ["AREA"]
