@@ -227,7 +227,12 @@ class ApiCall:
                 raise errors.not_found_url(url)
             if req.method != "POST":
                 raise errors.method_not_allowed(req.method, f"{ACTION_PREFIX}{name}", "Action")
-            body.value()  # an action without parameters takes an empty body or {}
+            unknown = next(iter(body.value()), None)  # an action without parameters takes {} or nothing
+            if unknown is not None:
+                raise errors.bad_request(
+                    f"The parameter '{errors.quoted(unknown)}' in the request payload is not a valid "
+                    f"parameter for the operation '{name}'."
+                )
             action.run(CompanyView(target.company, tx, self.version, self.now()), target.row.data)
         return respond(None, 204, odata=False)
 

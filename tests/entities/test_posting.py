@@ -171,6 +171,11 @@ def test_a_payment_journal_is_posted_through_journals_and_nothing_else(bc):
     assert bc.post(bc.company("journals/Microsoft.NAV.post")).status_code == 404
     assert bc.post(bc.company(f"journals({BANK})/Microsoft.NAV.unknown")).status_code == 404
     assert post(bc, BANK, ["not", "an", "object"]).status_code == 400
+    assert error_of(post(bc, BANK, {"journalId": BANK})) == (
+        400,
+        "BadRequest",
+        "The parameter 'journalId' in the request payload is not a valid parameter for the operation 'post'.",
+    )
     assert bc.get(bc.payments(BANK)).json()["value"] != []
 
 
