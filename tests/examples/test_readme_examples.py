@@ -240,6 +240,16 @@ def test_the_webhook_curl_examples_run_twice(fresh_server, receiver_url):
         assert requests.get(f"{fresh_server}/_mock/clock").json()["frozen"] is False
 
 
+def test_the_webhook_sets_named_are_those_bc_supports_and_bc_mock_serves():
+    from bc_mock.entities import REGISTRY
+    from bc_mock.entities.subscriptions import WEBHOOK_SETS
+
+    text = " ".join(section("## Webhooks").split())
+    named = re.search(r"supporting webhooks that bc_mock serves: (.*?) \(those it serves", text)
+    assert named, "the list of webhook sets is gone from the README"
+    assert named.group(1).split(", ") == sorted(name for name in WEBHOOK_SETS if name in REGISTRY)
+
+
 def test_the_webhook_pytest_example_passes_twice(pytester: pytest.Pytester):
     (test_file,) = blocks("## Webhooks", "python")
     assert "httpserver" in test_file and "clock.advance" in test_file
