@@ -12,10 +12,10 @@ it see the real shape.
 
 from __future__ import annotations
 
-import uuid
 from typing import Protocol
 
 from bc_mock.auth import BC_RESOURCE
+from bc_mock.ids import request_guid
 
 
 class Url(Protocol):
@@ -43,7 +43,7 @@ class BcError(Exception):
 
 
 def with_correlation_id(message: str, correlation_id: str | None = None) -> str:
-    return f"{message}  CorrelationId:  {correlation_id or uuid.uuid4()}."
+    return f"{message}  CorrelationId:  {correlation_id or request_guid()}."
 
 
 # --- constructors, one per kind of error BC answers -------------------------

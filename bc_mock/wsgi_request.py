@@ -10,13 +10,14 @@ Any other URL goes through werkzeug, so the result is the same either way.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import TYPE_CHECKING, Any, cast
 
 import flask
 from flask import Request
 from werkzeug.sansio.utils import get_current_url
 from werkzeug.utils import cached_property
+
+from bc_mock.ids import request_guid
 
 if TYPE_CHECKING:
     from werkzeug.local import LocalProxy
@@ -50,7 +51,7 @@ class BcRequest(Request):
     @cached_property
     def request_id(self) -> str:
         """This request's id: BC's ``request-id`` header, and the CorrelationId its errors name."""
-        return str(uuid.uuid4())
+        return request_guid()
 
     @property
     def url_parts(self) -> tuple[str, str, str, str, bytes]:

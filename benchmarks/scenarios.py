@@ -13,6 +13,7 @@ Big data sets are built in the server's process with bc_mock's public API for la
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import statistics
@@ -335,22 +336,51 @@ def measure_scale(counts: tuple[int, ...], quick: bool) -> list[dict]:
 # --- the measurements ---------------------------------------------------------------
 
 
-def measure_process_startup(folder: str, rounds: int, threads: int) -> dict:
-    """Spawn to first answered request: ``python -m bc_mock`` beside the hello-world app, interleaved."""
-    mock_times, hello_times = [], []
+def _bytecode_env(cache: str, write: bool) -> dict:
+    """The environment of a spawned server whose compiled modules live in ``cache`` (an empty
+    folder: every module compiled from source; ``write``: kept there for the next start)."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache
+    if not write:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _spawn_to_first_answer(rounds: int, servers: list[tuple[list[str], str, list[float]]], env: dict) -> None:
     for _ in range(rounds):
-        for argv, path, times in (
-            (bc_mock_argv(), "/api/v2.0/companies", mock_times),
-            (hello_argv(folder, threads), "/", hello_times),
-        ):
-            child = Child(argv)
+        for argv, path, times in servers:
+            child = Child(argv, env=env)
             try:
                 status, _ = get(child.port, path)
                 times.append((time.perf_counter() - child.started) * 1000)
                 assert status == 200, status
             finally:
                 child.stop()
-    return {"bc_mock_ms": statistics.median(mock_times), "hello_ms": statistics.median(hello_times)}
+
+
+def measure_process_startup(folder: str, rounds: int, threads: int) -> dict:
+    """Spawn to first answered request: ``python -m bc_mock`` beside the hello-world app, interleaved,
+    both as installed (modules compiled once, as pip and any first run leave them) and both
+    compiled from source at every start. Each case gives both the same bytecode cache (a folder of
+    its own, PYTHONPYCACHEPREFIX), so neither is measured with a cache the other lacks."""
+    figures = {}
+    with tempfile.TemporaryDirectory() as cached, tempfile.TemporaryDirectory() as empty:
+        cases = (("", _bytecode_env(cached, write=True)), ("source_", _bytecode_env(empty, write=False)))
+        for case, env in cases:
+            mock_times: list[float] = []
+            hello_times: list[float] = []
+            servers = [
+                (bc_mock_argv(), "/api/v2.0/companies", mock_times),
+                (hello_argv(folder, threads), "/", hello_times),
+            ]
+            if not case:
+                _spawn_to_first_answer(1, servers, env)  # compiles both into the cache
+                mock_times.clear()
+                hello_times.clear()
+            _spawn_to_first_answer(rounds, servers, env)
+            figures[f"{case}bc_mock_ms"] = statistics.median(mock_times)
+            figures[f"{case}hello_ms"] = statistics.median(hello_times)
+    return figures
 
 
 def measure_http_reset(rounds: int) -> dict:
