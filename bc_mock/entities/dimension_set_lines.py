@@ -74,6 +74,11 @@ class DimensionKey(Guid):
     def same(self, stored: object, given: object) -> bool:
         return isinstance(stored, str) and stored.rpartition(":")[2] == given
 
+    stored_as_shown = False
+
+    def shown(self, stored: object) -> object:
+        return stored.rpartition(":")[2] if isinstance(stored, str) else stored
+
 
 def parent_set(view: CompanyView, parent_id: str) -> str | None:
     """The set whose record ``parent_id`` is (ids are GUIDs: unique across sets)."""

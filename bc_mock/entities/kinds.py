@@ -136,6 +136,13 @@ class Kind:
         """Whether a value a client sent (loaded) is the stored one, as the client reads it."""
         return stored == given
 
+    # a kind whose stored value differs from the one a client reads sets this, and $filter
+    # compares what the client reads (``shown``)
+    stored_as_shown: ClassVar[bool] = True
+
+    def shown(self, stored: object) -> object:
+        return stored
+
 
 class Guid(Kind):
     edm = "Edm.Guid"

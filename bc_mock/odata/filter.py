@@ -444,6 +444,9 @@ class _Compiler(NodeVisitor):
         if isinstance(prop.kind, Complex):
             raise errors.bad_request(f"The property '{prop.name}' cannot be used in a $filter.")
         name = prop.name  # a date-time is stored at the precision it is shown (kinds.to_millis)
+        if not prop.kind.stored_as_shown:
+            shown = prop.kind.shown
+            return _Expr(lambda data: shown(data.get(name)), prop.kind.edm, prop=prop)
         return _Expr(lambda data: data.get(name), prop.kind.edm, prop=prop)
 
     def visit_Attribute(self, node: ast.Attribute) -> _Expr:

@@ -180,3 +180,13 @@ def test_a_sales_invoices_dimensions(bc):
     assert created.json()["parentType"] == "Sales_x0020_Invoice"
     assert bc.get(invoice_url).json()["@odata.etag"] != before["@odata.etag"]  # BC changes the invoice
     assert [line["code"] for line in bc.get(f"{invoice_url}/dimensionSetLines").json()["value"]] == ["AREA"]
+
+
+def test_a_filter_on_a_lines_id_compares_its_dimensions_id(bc):
+    area, department = values_of(bc, AREA)[0], values_of(bc, DEPARTMENT)[0]
+    assert bc.post(dims(bc), {"id": AREA, "valueId": area["id"]}).status_code == 201
+    assert bc.post(dims(bc), {"id": DEPARTMENT, "valueId": department["id"]}).status_code == 201
+    found = bc.get(dims(bc, suffix=f"?$filter=id eq {DEPARTMENT}")).json()["value"]
+    assert [line["code"] for line in found] == ["DEPARTMENT"]
+    others = bc.get(dims(bc, suffix=f"?$filter=id ne {DEPARTMENT}")).json()["value"]
+    assert [line["code"] for line in others] == ["AREA"]
