@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bc_mock import errors
-from bc_mock.entities import COMPANY_SETS, REGISTRY
+from bc_mock.entities import COMPANY_SETS, REGISTRY, served_in
 from bc_mock.entities.kinds import parse_guid
 from bc_mock.odata.navigation import Scope
 from bc_mock.odata.paging import ordered, take_page
@@ -25,6 +25,8 @@ from bc_mock.tenants import check_environment, check_tenant
 VERSION = "v2.0"
 DEFAULT_TOP = 50  # records a page holds when $top is not given
 MAX_TOP = 1000  # and at most, whatever $top says: a page is for a person to read
+# the sets a client of API v2.0 can read (not the fixture-only ones, such as posting groups)
+DATA_SETS = tuple(name for name in COMPANY_SETS if served_in(REGISTRY[name], VERSION))
 
 
 def namespaces(store: Store) -> dict:
@@ -39,7 +41,7 @@ def overview(store: Store, tenant: str, environment: str) -> dict:
     with store.lock:
         for row in ordered([c.row for c in namespace.companies.values()], REGISTRY["companies"], ()):
             company = namespace.companies[row.data["id"]]
-            sets = [{"name": name, "count": len(_visible(company, name))} for name in COMPANY_SETS]
+            sets = [{"name": name, "count": len(_visible(company, name))} for name in DATA_SETS]
             companies.append(
                 {
                     "id": company.id,
@@ -57,7 +59,7 @@ def records(
     """A page of a company's set, rendered as the API renders it; ``count``: all that match."""
     namespace, in_use = _namespace(store, tenant, environment)
     entity = REGISTRY.get(set_name)
-    if entity is None or set_name not in COMPANY_SETS:
+    if entity is None or set_name not in DATA_SETS:
         raise errors.BcError(404, "BadRequest_NotFound", f"There is no entity set '{set_name}'.")
     query = parse_query(args, entity, VERSION)
     top = min(DEFAULT_TOP if query.top is None else query.top, MAX_TOP)

@@ -57,6 +57,17 @@ REGISTRY: dict[str, EntitySet] = {
 
 COMPANY_SETS = tuple(name for name, entity in REGISTRY.items() if entity.company_scoped)
 
+
+def served_in(entity: EntitySet, version: str) -> bool:
+    """Whether a client reaches ``entity`` in ``version``: at company level, or through a
+    navigation of another set (fixture-only sets, such as posting groups, it never does)."""
+    return version in entity.top_level_versions or any(
+        nav.target == entity.name and version in nav.versions
+        for other in REGISTRY.values()
+        for nav in other.navigations
+    )
+
+
 # per entity set, the sets whose records are derived again when one of its records changes
 FOLLOWERS: dict[str, tuple[EntitySet, ...]] = {
     name: tuple(entity for entity in REGISTRY.values() if name in entity.rules.follows) for name in REGISTRY
