@@ -176,9 +176,12 @@ def _before(render, state, service: str = API) -> Response | None:
             time.sleep(decision.delay_ms / 1000)  # holds no lock: only this request waits
     if decision.drop:
         dropper = state.drop_connection
+        # recorded before the connection goes: a client that sees it close and then reads the
+        # journal finds the request dropped
+        state.journal.close_entry(entry, dropped=True)
         if dropper is not None and dropper(environ):
-            state.journal.close_entry(entry, dropped=True)
             return Response(b"", status=500)  # never reaches the client: its connection is gone
+        state.journal.close_entry(entry, dropped=False)
         return render(
             errors.BcError(
                 500,
