@@ -373,3 +373,18 @@ def test_paths_that_can_match_are_accepted(server_url, tenant, path):
     )
     assert response.status_code == 201
     requests.delete(f"{server_url}/_mock/faults", params={"tenant": tenant})
+
+
+def test_drop_under_a_server_that_cannot_drop_is_a_500_saying_so_and_not_marked_dropped():
+    """Under a WSGI server other than waitress (here werkzeug's test client) a drop cannot be
+    done: BC's 500 says so, and the journal does not claim the connection was dropped."""
+    from bc_mock.app import create_app
+
+    app = create_app()
+    client = app.test_client()
+    assert client.post("/_mock/faults", json={"method": "GET", "path": "*", "drop": True}).status_code == 201
+    answer = client.get("/api/v2.0/companies")
+    assert answer.status_code == 500
+    assert "The connection could not be dropped" in answer.get_json()["error"]["message"]
+    (entry,) = app.extensions["bc_mock"].journal.entries()
+    assert (entry["status"], entry["dropped"]) == (500, False)
