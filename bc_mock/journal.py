@@ -176,11 +176,12 @@ def _hide_pairs(raw: bytes) -> bytes:
 
 
 def _query_has_secrets(query: object, url: object) -> bool:
-    if isinstance(query, dict) and any(_secret_parameter(str(name)) for name in query):
+    if query and isinstance(query, dict) and any(_secret_parameter(str(name)) for name in query):
         return True
     text = url[4] if isinstance(url, tuple) else url  # BcRequest.url_parts ends with the query string
     return (
-        isinstance(text, (bytes, str))
+        bool(text)  # most requests have no query string: nothing to search
+        and isinstance(text, (bytes, str))
         and _SECRET_PAIR.search(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
         is not None
     )
@@ -367,7 +368,9 @@ class Journal:
         body = fields.get("body")
         echoes = _query_has_secrets(query, fields["url"])
         is_batch = (fields.get("api_path") or fields["path"]).rsplit("/", 1)[-1] == "$batch"
-        if is_batch and isinstance(body, bytes):
+        if body is None:  # most requests (GETs): nothing to keep, cut or hide
+            body_size, body_cut = 0, False
+        elif is_batch and isinstance(body, bytes):
             redacted = _redact_batch(body)  # before it is kept: the raw body never holds them
             echoes = echoes or redacted is not body
             body, body_size, body_cut = self._keep(redacted)
@@ -443,9 +446,9 @@ class Journal:
             added = _body_cost(kept)
         headers = fields.get("responseHeaders")
         if headers is not None:
-            added += LATE_HEADERS_OVERHEAD + sum(
-                ITEM_OVERHEAD + len(name) + len(value) for name, value in headers
-            )
+            added += LATE_HEADERS_OVERHEAD
+            for name, value in headers:  # a loop: no generator's frame per header
+                added += ITEM_OVERHEAD + len(name) + len(value)
         with self._lock:
             entry.update(fields)
             if added and isinstance(entry, _Entry):
@@ -568,16 +571,20 @@ def _body_cost(kept: object) -> int:
     return 0 if kept is None else OBJECT_OVERHEAD + len(kept)  # type: ignore[arg-type]  # str or bytes
 
 
+# The costs are counted for every request: map() over builtins rather than generator
+# expressions, which cost a Python frame per item.
+
+
 def _url_cost(url: object) -> int:
     if isinstance(url, tuple):
-        return OBJECT_OVERHEAD * (len(url) + 1) + sum(len(part) for part in url)
+        return OBJECT_OVERHEAD * (len(url) + 1) + sum(map(len, url))
     return OBJECT_OVERHEAD + len(str(url))
 
 
 def _mapping_cost(mapping: dict) -> int:
     if not mapping:
         return 0
-    return ITEM_OVERHEAD * len(mapping) + sum(map(len, mapping)) + sum(len(str(v)) for v in mapping.values())
+    return ITEM_OVERHEAD * len(mapping) + sum(map(len, mapping)) + sum(map(len, map(str, mapping.values())))
 
 
 def _entry_id(entry: dict) -> int:
