@@ -124,7 +124,13 @@ def respond(
         response = Response(b"", status, _OwnHeaders(header_list))
         del response.headers["Content-Type"]  # werkzeug's default (text/html): BC sends none
         return response
-    return _JsonResponse(jsonio.dumps(payload), status, _OwnHeaders(header_list))
+    # the body and its Content-Length set here, last as werkzeug's set_data would set it, rather
+    # than through set_data's Headers.set (a scan of the list and a check of the value)
+    body = jsonio.dumps(payload).encode("utf-8")
+    header_list.append(("Content-Length", str(len(body))))
+    response = _JsonResponse(None, status, _OwnHeaders(header_list))
+    response.response = [body]
+    return response
 
 
 class _JsonResponse(Response):

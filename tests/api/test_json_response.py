@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Response
 
+from bc_mock import jsonio
 from bc_mock.api.views import _JsonResponse, _OwnHeaders, respond
 
 ENVIRON = {
@@ -43,3 +44,23 @@ def test_the_answer_keeps_its_own_headers():
     sent.add("X-Later", "1")
     assert "X-Later" not in response.headers
     assert sent.to_wsgi_list()[:-1] == response.headers.to_wsgi_list()
+
+
+@pytest.mark.parametrize("odata", [True, False])
+@pytest.mark.parametrize(
+    "headers", [None, {"Location": "http://localhost:8080/x(1)", "Preference-Applied": "p"}]
+)
+def test_an_answer_is_the_one_werkzeug_would_build(odata, headers):
+    payload = {"value": [{"name": "Ünïcode", "amount": 1.5}]}
+    response = respond(payload, 201, headers, odata)
+    expected = [
+        (
+            "Content-Type",
+            "application/json" + ("; odata.metadata=minimal; odata.streaming=true" if odata else ""),
+        )
+    ]
+    expected += [("OData-Version", "4.0")] if odata else []
+    built = Response(jsonio.dumps(payload), 201, [*expected, *(headers or {}).items()])
+    assert response.headers.to_wsgi_list() == built.headers.to_wsgi_list()
+    assert response.get_data() == built.get_data() and response.status == built.status
+    assert response.get_wsgi_response(ENVIRON)[1:] == built.get_wsgi_response(ENVIRON)[1:]
