@@ -13,6 +13,7 @@ own to drop). The rate limit counts the ``$batch`` request once, not its operati
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -108,8 +109,10 @@ def install(
     state = app.extensions["bc_mock"]
     # scoped to one blueprint (Flask's hook tables are keyed by blueprint name), so Flask calls
     # them only for its requests
-    app.before_request_funcs.setdefault(blueprint, []).append(lambda: _before(render, state, service))
-    app.after_request_funcs.setdefault(blueprint, []).append(lambda response: _after(response, state))
+    # partials, not lambdas: no Python frame of their own on every request
+    before = functools.partial(_before, render, state, service)
+    app.before_request_funcs.setdefault(blueprint, []).append(before)
+    app.after_request_funcs.setdefault(blueprint, []).append(functools.partial(_after, state=state))
 
 
 def _before(render, state, service: str = API) -> Response | None:

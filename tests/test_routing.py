@@ -79,3 +79,34 @@ def test_bc_headers_are_appended_or_replace_the_ones_an_answer_has():
         assert answered.headers["request-id"] == plain.headers["request-id"]
     with app.test_request_context("/_mock/health"):
         assert "request-id" not in app_module._bc_headers(Response(b"{}")).headers
+
+
+def test_segments_are_split_the_same_whether_kept_or_not():
+    from bc_mock import errors
+    from bc_mock.api.resolve import MAX_CACHED_REST, split_segments
+
+    rest = "companies(c0a00001-0000-4000-8000-000000000001)/customerPaymentJournals"
+    first = split_segments(rest, "url")
+    first.append(("changed", None))  # a caller's list is its own
+    assert split_segments(rest, "url") == [
+        ("companies", "c0a00001-0000-4000-8000-000000000001"),
+        ("customerPaymentJournals", None),
+    ]
+    long = "/".join(["companies"] * (MAX_CACHED_REST // 9))
+    assert len(long) > MAX_CACHED_REST and len(split_segments(long, "url")) == MAX_CACHED_REST // 9
+    for bad in ("companies/not a segment", "/".join(["a b"] * 200)):
+        for _ in range(2):
+            with pytest.raises(errors.BcError):
+                split_segments(bad, "url")
+
+
+def test_tenant_names_are_judged_the_same_whether_kept_or_not():
+    from bc_mock import errors
+    from bc_mock.tenants import check_tenant
+
+    for _ in range(2):
+        check_tenant("contoso.onmicrosoft.com")
+        check_tenant("C0A00001-0000-4000-8000-000000000001")
+        for bad in ("-bad", "a..b", "x" * 300, "a_b"):
+            with pytest.raises(errors.BcError):
+                check_tenant(bad)
