@@ -356,44 +356,62 @@ class Journal:
                 "size": self._size,
             }
 
-    def open_entry(self, **fields) -> dict:
+    def open_entry(
+        self,
+        *,
+        method: str,
+        url: object,
+        path: str,
+        api_path: str | None = None,
+        query: dict | None = None,
+        headers: dict | None = None,
+        body: object = None,
+        tenant: str | None = None,
+        environment: str | None = None,
+        batch_id: int | None = None,
+        credentials: bool = False,
+    ) -> dict:
         """Record a request as it arrives; ``close_entry`` completes it.
 
-        ``body`` is the raw request body (bytes), a ``BodyNotRead``, or None. ``credentials``:
-        a token service request, whose form body holds a client secret and whose answer holds a
-        token; both are hidden before they are kept.
+        ``url`` is a URL or the parts of one (``BcRequest.url_parts``), built when read. ``body``
+        is the raw request body (bytes), a ``BodyNotRead``, or None. ``credentials``: a token
+        service request, whose form body holds a client secret and whose answer holds a token;
+        both are hidden before they are kept.
         """
-        headers = fields.get("headers", {})
-        query = fields.get("query", {})
-        body = fields.get("body")
-        echoes = _query_has_secrets(query, fields["url"])
-        is_batch = (fields.get("api_path") or fields["path"]).rsplit("/", 1)[-1] == "$batch"
+        # named parameters rather than **fields: this runs for every request, and each lookup
+        # in a keyword dict costs
+        if headers is None:
+            headers = {}
+        if query is None:
+            query = {}
+        echoes = _query_has_secrets(query, url)
+        sent = body
         if body is None:  # most requests (GETs): nothing to keep, cut or hide
             body_size, body_cut = 0, False
-        elif is_batch and isinstance(body, bytes):
+        elif (api_path or path).rsplit("/", 1)[-1] == "$batch" and isinstance(body, bytes):
             redacted = _redact_batch(body)  # before it is kept: the raw body never holds them
             echoes = echoes or redacted is not body
             body, body_size, body_cut = self._keep(redacted)
-            body_size = len(fields["body"])  # the size as sent
-        elif fields.get("credentials") and isinstance(body, bytes):
+            body_size = len(sent)  # type: ignore[arg-type]  # the size as sent (bytes)
+        elif credentials and isinstance(body, bytes):
             body, body_size, body_cut = self._keep(_hide_pairs(body))  # client_secret=[redacted]
-            body_size = len(fields["body"])
+            body_size = len(sent)  # type: ignore[arg-type]  # bytes
         else:
             body, body_size, body_cut = self._keep(body)
         entry = _Entry(
             id=None,  # numbered and stamped as appended, below
             time=None,
-            method=fields["method"],
-            url=fields["url"],  # a URL, or the parts of one (``BcRequest.url_parts``), built when read
-            path=fields["path"],
-            apiPath=fields.get("api_path"),
+            method=method,
+            url=url,  # a URL, or the parts of one (``BcRequest.url_parts``), built when read
+            path=path,
+            apiPath=api_path,
             query=query,
             headers=headers,  # redacted when read (``entries``)
             body=body,  # the bytes kept: parsed when read (``entries``)
             bodySize=body_size,
             bodyTruncated=body_cut,
-            tenant=fields.get("tenant"),
-            environment=fields.get("environment"),
+            tenant=tenant,
+            environment=environment,
             status=None,
             responseBody=None,
             responseHeaders=None,  # the answer's headers (werkzeug's Headers), as an object when read
@@ -404,20 +422,20 @@ class Journal:
             faults=[],
             dropped=False,
             rateLimited=False,
-            batchId=fields.get("batch_id"),
+            batchId=batch_id,
         )
         entry.cost = (
             ENTRY_OVERHEAD
-            + _url_cost(entry["url"])
-            + len(entry["path"])
-            + len(entry["apiPath"] or "")
+            + _url_cost(url)
+            + len(path)
+            + len(api_path or "")
             + _mapping_cost(headers)
             + _mapping_cost(query)
             + _body_cost(body)
         )
         entry.kept = False
         entry.echoes = echoes
-        entry.tokens = bool(fields.get("credentials"))
+        entry.tokens = bool(credentials)
         with self._lock:
             # under the lock: entries are listed in the order of their ids (and times), even when
             # requests arrive on many threads at once
