@@ -23,7 +23,7 @@ from bc_mock.exceptions import RuleError
 from bc_mock.faults import FaultSet, load_rules
 from bc_mock.journal import Journal
 from bc_mock.ratelimit import RateLimiter
-from bc_mock.routing import LazyBuilderRule
+from bc_mock.routing import LazyBuilderRule, cache_matches
 from bc_mock.seed import load_seed
 from bc_mock.store import Store
 from bc_mock.webhooks.engine import Webhooks
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask("bc_mock")
     app.request_class = BcRequest  # a cheaper request.url (recorded for every request)
     app.url_rule_class = LazyBuilderRule  # a shorter start-up: URL builders compiled when first used
+    cache_matches(app.url_map)  # a path matched before is not matched again (see routing.py)
     # Flask asks of every view and hook, on every call, whether it is a coroutine function; none
     # of bc_mock's is, and the check is a noticeable share of a simple GET's time
     app.ensure_sync = _synchronous  # type: ignore[method-assign]  # replaced on this app, on purpose
@@ -192,13 +193,32 @@ def _render(error: errors.BcError) -> Response:
     return response
 
 
+# the headers _bc_headers adds, named in lower case
+_BC_HEADER_NAMES = ("request-id", "cache-control")
+NO_CACHE = "no-cache, no-store"
+
+
 def _bc_headers(response: Response) -> Response:
     """What BC sends with every answer of its API (recorded, BC 25.4): the request's id (the
     CorrelationId of an error) and no caching. bc_mock's own /_mock answers, and the token
     service's (Entra's headers), are left alone."""
-    if not request.path.startswith("/_mock") and request.blueprint != hooks.ENTRA_BLUEPRINT:
-        response.headers["request-id"] = request_proxy._get_current_object().request_id
-        response.headers["Cache-Control"] = "no-cache, no-store"
+    req = request_proxy._get_current_object()  # once, not a proxy lookup per attribute
+    if req.path.startswith("/_mock") or req.blueprint == hooks.ENTRA_BLUEPRINT:
+        return response
+    headers = response.headers
+    items = headers._list  # werkzeug's own storage of a Headers' items
+    # Most answers hold neither header yet: both are appended to the list as they are (the
+    # request id is bc_mock's own GUID, the other a constant: nothing for werkzeug to check).
+    # Headers.set scans and lower-cases the list and checks each value, once per header, on
+    # every request. An answer that has one already (a fault rule's headers) has it replaced
+    # in place by Headers.set, as before.
+    for name, _ in items:  # a loop, not any() over a generator: one frame less per request
+        if name.lower() in _BC_HEADER_NAMES:
+            headers["request-id"] = req.request_id
+            headers["Cache-Control"] = NO_CACHE
+            return response
+    items.append(("request-id", req.request_id))
+    items.append(("Cache-Control", NO_CACHE))
     return response
 
 

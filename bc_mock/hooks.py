@@ -13,6 +13,7 @@ own to drop). The rate limit counts the ``$batch`` request once, not its operati
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -108,8 +109,10 @@ def install(
     state = app.extensions["bc_mock"]
     # scoped to one blueprint (Flask's hook tables are keyed by blueprint name), so Flask calls
     # them only for its requests
-    app.before_request_funcs.setdefault(blueprint, []).append(lambda: _before(render, state, service))
-    app.after_request_funcs.setdefault(blueprint, []).append(lambda response: _after(response, state))
+    # partials, not lambdas: no Python frame of their own on every request
+    before = functools.partial(_before, render, state, service)
+    app.before_request_funcs.setdefault(blueprint, []).append(before)
+    app.after_request_funcs.setdefault(blueprint, []).append(functools.partial(_after, state=state))
 
 
 def _before(render, state, service: str = API) -> Response | None:
@@ -230,7 +233,7 @@ def _after(response: Response, state) -> Response:
         journal.close_entry(entry, durationMs=duration)
         return response
     # the raw bytes: the journal parses them only if someone reads the entry
-    body = None if response.is_streamed else response.get_data()
+    body = _body_of(response)
     # the answer's own header list, not a copy: the app adds BC's request-id to it afterwards
     journal.close_entry(
         entry,
@@ -240,3 +243,15 @@ def _after(response: Response, state) -> Response:
         durationMs=duration,
     )
     return response
+
+
+def _body_of(response: Response) -> bytes | None:
+    """An answer's body (None when streamed): what ``response.get_data()`` gives.
+
+    bc_mock's JSON answers hold their body as one bytes object in a list: taken as it is, rather
+    than through get_data's checks and its generator over the chunks, on every request.
+    """
+    chunks = response.response
+    if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes:
+        return chunks[0]
+    return None if response.is_streamed else response.get_data()

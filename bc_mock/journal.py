@@ -176,11 +176,12 @@ def _hide_pairs(raw: bytes) -> bytes:
 
 
 def _query_has_secrets(query: object, url: object) -> bool:
-    if isinstance(query, dict) and any(_secret_parameter(str(name)) for name in query):
+    if query and isinstance(query, dict) and any(_secret_parameter(str(name)) for name in query):
         return True
     text = url[4] if isinstance(url, tuple) else url  # BcRequest.url_parts ends with the query string
     return (
-        isinstance(text, (bytes, str))
+        bool(text)  # most requests have no query string: nothing to search
+        and isinstance(text, (bytes, str))
         and _SECRET_PAIR.search(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
         is not None
     )
@@ -355,42 +356,62 @@ class Journal:
                 "size": self._size,
             }
 
-    def open_entry(self, **fields) -> dict:
+    def open_entry(
+        self,
+        *,
+        method: str,
+        url: object,
+        path: str,
+        api_path: str | None = None,
+        query: dict | None = None,
+        headers: dict | None = None,
+        body: object = None,
+        tenant: str | None = None,
+        environment: str | None = None,
+        batch_id: int | None = None,
+        credentials: bool = False,
+    ) -> dict:
         """Record a request as it arrives; ``close_entry`` completes it.
 
-        ``body`` is the raw request body (bytes), a ``BodyNotRead``, or None. ``credentials``:
-        a token service request, whose form body holds a client secret and whose answer holds a
-        token; both are hidden before they are kept.
+        ``url`` is a URL or the parts of one (``BcRequest.url_parts``), built when read. ``body``
+        is the raw request body (bytes), a ``BodyNotRead``, or None. ``credentials``: a token
+        service request, whose form body holds a client secret and whose answer holds a token;
+        both are hidden before they are kept.
         """
-        headers = fields.get("headers", {})
-        query = fields.get("query", {})
-        body = fields.get("body")
-        echoes = _query_has_secrets(query, fields["url"])
-        is_batch = (fields.get("api_path") or fields["path"]).rsplit("/", 1)[-1] == "$batch"
-        if is_batch and isinstance(body, bytes):
+        # named parameters rather than **fields: this runs for every request, and each lookup
+        # in a keyword dict costs
+        if headers is None:
+            headers = {}
+        if query is None:
+            query = {}
+        echoes = _query_has_secrets(query, url)
+        sent = body
+        if body is None:  # most requests (GETs): nothing to keep, cut or hide
+            body_size, body_cut = 0, False
+        elif (api_path or path).rsplit("/", 1)[-1] == "$batch" and isinstance(body, bytes):
             redacted = _redact_batch(body)  # before it is kept: the raw body never holds them
             echoes = echoes or redacted is not body
             body, body_size, body_cut = self._keep(redacted)
-            body_size = len(fields["body"])  # the size as sent
-        elif fields.get("credentials") and isinstance(body, bytes):
+            body_size = len(sent)  # type: ignore[arg-type]  # the size as sent (bytes)
+        elif credentials and isinstance(body, bytes):
             body, body_size, body_cut = self._keep(_hide_pairs(body))  # client_secret=[redacted]
-            body_size = len(fields["body"])
+            body_size = len(sent)  # type: ignore[arg-type]  # bytes
         else:
             body, body_size, body_cut = self._keep(body)
         entry = _Entry(
             id=None,  # numbered and stamped as appended, below
             time=None,
-            method=fields["method"],
-            url=fields["url"],  # a URL, or the parts of one (``BcRequest.url_parts``), built when read
-            path=fields["path"],
-            apiPath=fields.get("api_path"),
+            method=method,
+            url=url,  # a URL, or the parts of one (``BcRequest.url_parts``), built when read
+            path=path,
+            apiPath=api_path,
             query=query,
             headers=headers,  # redacted when read (``entries``)
             body=body,  # the bytes kept: parsed when read (``entries``)
             bodySize=body_size,
             bodyTruncated=body_cut,
-            tenant=fields.get("tenant"),
-            environment=fields.get("environment"),
+            tenant=tenant,
+            environment=environment,
             status=None,
             responseBody=None,
             responseHeaders=None,  # the answer's headers (werkzeug's Headers), as an object when read
@@ -401,20 +422,20 @@ class Journal:
             faults=[],
             dropped=False,
             rateLimited=False,
-            batchId=fields.get("batch_id"),
+            batchId=batch_id,
         )
         entry.cost = (
             ENTRY_OVERHEAD
-            + _url_cost(entry["url"])
-            + len(entry["path"])
-            + len(entry["apiPath"] or "")
+            + _url_cost(url)
+            + len(path)
+            + len(api_path or "")
             + _mapping_cost(headers)
             + _mapping_cost(query)
             + _body_cost(body)
         )
         entry.kept = False
         entry.echoes = echoes
-        entry.tokens = bool(fields.get("credentials"))
+        entry.tokens = bool(credentials)
         with self._lock:
             # under the lock: entries are listed in the order of their ids (and times), even when
             # requests arrive on many threads at once
@@ -443,9 +464,9 @@ class Journal:
             added = _body_cost(kept)
         headers = fields.get("responseHeaders")
         if headers is not None:
-            added += LATE_HEADERS_OVERHEAD + sum(
-                ITEM_OVERHEAD + len(name) + len(value) for name, value in headers
-            )
+            added += LATE_HEADERS_OVERHEAD
+            for name, value in headers:  # a loop: no generator's frame per header
+                added += ITEM_OVERHEAD + len(name) + len(value)
         with self._lock:
             entry.update(fields)
             if added and isinstance(entry, _Entry):
@@ -568,16 +589,20 @@ def _body_cost(kept: object) -> int:
     return 0 if kept is None else OBJECT_OVERHEAD + len(kept)  # type: ignore[arg-type]  # str or bytes
 
 
+# The costs are counted for every request: map() over builtins rather than generator
+# expressions, which cost a Python frame per item.
+
+
 def _url_cost(url: object) -> int:
     if isinstance(url, tuple):
-        return OBJECT_OVERHEAD * (len(url) + 1) + sum(len(part) for part in url)
+        return OBJECT_OVERHEAD * (len(url) + 1) + sum(map(len, url))
     return OBJECT_OVERHEAD + len(str(url))
 
 
 def _mapping_cost(mapping: dict) -> int:
     if not mapping:
         return 0
-    return ITEM_OVERHEAD * len(mapping) + sum(map(len, mapping)) + sum(len(str(v)) for v in mapping.values())
+    return ITEM_OVERHEAD * len(mapping) + sum(map(len, mapping)) + sum(map(len, map(str, mapping.values())))
 
 
 def _entry_id(entry: dict) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 
 from bc_mock import errors
+from bc_mock.wsgi_request import request_proxy
 
 JSON_MEDIA_TYPE = "application/json"
 
@@ -66,7 +67,8 @@ def install(app: Flask, api_blueprint: str) -> None:
 
     @app.before_request
     def _limit_body():
-        if request.blueprint == api_blueprint:
+        # the request itself, not Flask's proxy: this runs for every request
+        if request_proxy._get_current_object().blueprint == api_blueprint:
             return
         error = oversized_body()
         if error is not None:

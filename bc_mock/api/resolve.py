@@ -7,6 +7,7 @@ a company (from the registry) or a navigation property of the record before it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -54,14 +55,31 @@ def split_action(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
+# the longest path after the API root whose segments are kept (see _cached_segments)
+MAX_CACHED_REST = 512
+
+
 def split_segments(rest: str, url: errors.Url) -> list[tuple[str, str | None]]:
+    segments = _cached_segments(rest) if len(rest) <= MAX_CACHED_REST else _segments(rest)
+    if segments is None:
+        raise errors.not_found_url(url)
+    return list(segments)
+
+
+def _segments(rest: str) -> tuple[tuple[str, str | None], ...] | None:
+    """The (name, key) of each segment; None if one is not an OData segment."""
     segments = []
     for text in rest.strip("/").split("/"):
         match = _SEGMENT.match(text)
         if not match:
-            raise errors.not_found_url(url)
+            return None
         segments.append((match.group(1), match.group(2)))
-    return segments
+    return tuple(segments)
+
+
+# Clients ask for the same few paths again and again: the segments of the last ones are kept
+# (bounded: 1024 paths of at most MAX_CACHED_REST characters) rather than matched again.
+_cached_segments = functools.lru_cache(maxsize=1024)(_segments)
 
 
 def with_company(

@@ -55,6 +55,13 @@ def parse_guid(value: object) -> str | None:
     """The canonical (lower-case) form of a GUID string, or None if it is not one."""
     if not isinstance(value, str):
         return None
+    # every key of a URL is read through here, and clients name the same records again and
+    # again: the verdicts on short strings are kept (bounded), longer ones are never GUIDs
+    return _guid_of(value) if len(value) <= 40 else _guid_of.__wrapped__(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _guid_of(value: str) -> str | None:
     match = _GUID.match(value)
     return match.group(1).lower() if match else None
 

@@ -10,14 +10,23 @@ write, so an ETag stays the same exactly as long as the record does.
 from __future__ import annotations
 
 import base64
+import functools
 
 from bc_mock import errors
 from bc_mock.store import Row
 
 
 def etag(row: Row) -> str:
+    return _etag_of_version(row.version)
+
+
+# Every record a read answers with has its ETag written, and the same records are read again
+# and again: the text of the versions seen last is kept (a few hundred kB at most) rather than
+# formatted and base64-encoded each time.
+@functools.lru_cache(maxsize=4096)
+def _etag_of_version(version: int) -> str:
     # as every recorded BC ETag is: '<n>;<n digits>1;00;' (the count leaves out a final 1)
-    digits = f"{row.version:020d}"
+    digits = f"{version:020d}"
     raw = f"'{len(digits)};{digits}1;00;'".encode()
     return f'W/"{base64.b64encode(raw).decode()}"'
 
