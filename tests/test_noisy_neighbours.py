@@ -316,3 +316,64 @@ def test_a_glob_that_backtracks_exponentially_as_a_regex_matches_at_once(server_
         assert status == 200 and waited < QUICK_S
         attack_status, _ = attack.result()
     assert attack_status == 404 and time.monotonic() - started < QUICK_S  # no route: the rule did not match
+
+
+# --- posting: one post holds the store's lock --------------------------------------------------
+
+
+def _payments_fixture(folder, lines: int) -> str:
+    """The bundled seed with ``lines`` payments (1.00 each, no invoice) in USA's BANK journal."""
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "fixtures"
+    for name in ("cronus-uk.json", "applications.json"):
+        (folder / name).write_text((source / name).read_text())
+    usa = json.loads((source / "cronus-usa.json").read_text())
+    bank = next(j for j in usa["customerPaymentJournals"] if j["code"] == "BANK")
+    bank["customerPayments"] = [
+        {
+            "id": f"ba000001-0000-4000-8000-{n:012d}",
+            "lineNumber": 10000 * (n + 1),
+            "customerId": "c5000001-0000-4000-8000-000000010000",
+            "postingDate": "2026-02-04",
+            "documentNumber": f"B{n:06d}",
+            "amount": -1,
+        }
+        for n in range(lines)
+    ]
+    (folder / "cronus-usa.json").write_text(json.dumps(usa))
+    return str(folder)
+
+
+BANK_JOURNAL = "da000001-0000-4000-8000-000000000002"
+
+
+def test_a_post_of_the_largest_journal_leaves_other_tenants_waiting_under_a_second(start_bc_mock, tmp_path):
+    from bc_mock.posting import MAX_POSTED_LINES
+
+    url = start_bc_mock("--fixtures", _payments_fixture(tmp_path, MAX_POSTED_LINES)).url
+    post_url = _api(url, "poster") + f"/journals({BANK_JOURNAL})/Microsoft.NAV.post"
+    waits: list[float] = []
+    with ThreadPoolExecutor(1) as pool:
+        posting = pool.submit(requests.post, post_url, timeout=60)
+        while not posting.done() and len(waits) < 200:
+            status, waited = _timed_get(_api(url, "quiet") + "/customerPaymentJournals")
+            assert status == 200
+            waits.append(waited)
+        assert posting.result().status_code == 204
+    assert waits and max(waits) < QUICK_S, f"another tenant waited {max(waits):.2f} s"
+    lines = requests.get(_api(url, "poster") + f"/customerPaymentJournals({BANK_JOURNAL})/customerPayments")
+    assert lines.json()["value"] == []  # all posted
+
+
+def test_a_journal_over_the_posting_limit_is_refused_and_nothing_changes(start_bc_mock, tmp_path):
+    from bc_mock.posting import MAX_POSTED_LINES
+
+    url = start_bc_mock("--fixtures", _payments_fixture(tmp_path, MAX_POSTED_LINES + 1)).url
+    api = _api(url, "poster")
+    status, code, message = error_of(requests.post(f"{api}/journals({BANK_JOURNAL})/Microsoft.NAV.post"))
+    assert (status, code) == (400, "BadRequest")
+    assert message.startswith("The journal holds 5,001 lines; bc_mock posts at most 5,000 lines at a time")
+    assert requests.get(f"{api}/generalLedgerEntries").json()["value"] == []
+    count = requests.get(f"{api}/customerPaymentJournals({BANK_JOURNAL})/customerPayments/$count").text
+    assert count == "5001"
